@@ -1,8 +1,6 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireAdmin } from '../auth.ts';
-import { RequestError } from '../engine/engine.ts';
-import { JudgeUnavailableError } from '../scoring/judge/index.ts';
 import type { Scorer } from '../scoring/service.ts';
 
 const EpisodeId = z.object({ id: z.string().min(1) });
@@ -18,13 +16,9 @@ export const scoringRoutes: FastifyPluginAsyncZod<{ scorer: Scorer; adminToken: 
     '/v1/episodes/:id/score',
     { schema: { tags: ['control'], summary: 'Score an episode: detectors, optionally the judge; keeps the verdict', params: EpisodeId, body: ScoreBody.nullish() } },
     async (request, reply) => {
-      try {
-        const { verdict, created } = await scorer.score(request.params.id, { judge: request.body?.judge ?? false });
-        return reply.code(created ? 201 : 200).send({ ok: true, created, verdict });
-      } catch (err) {
-        if (err instanceof JudgeUnavailableError) throw new RequestError(502, 'judge_unavailable', `${err.message}; nothing was stored, score again later or without the judge`);
-        throw err;
-      }
+      // A judge that is down leaves the verdict undetermined, with its error, and unstored.
+      const { verdict, created } = await scorer.score(request.params.id, { judge: request.body?.judge ?? false });
+      return reply.code(created ? 201 : 200).send({ ok: true, created, stored: !verdict.judge?.error, verdict });
     },
   );
 

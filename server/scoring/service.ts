@@ -32,7 +32,11 @@ export class Scorer {
     const last = events[events.length - 1];
     const existing = await store.findVerdict(episodeId, key, last.hash);
     if (existing) return { verdict: JSON.parse(existing.body) as Verdict, created: false };
-    const verdict = await scoreEvents(events, { episodeId, label }, judge && { version: judgeVersion(judge), run: (log, b, f) => runJudge(store, judge, log, b, f) });
+    const origin = await this.originOf(episodeId);
+    const verdict = await scoreEvents(events, { episodeId, label, ...(origin ? { origin } : {}) }, judge && { version: judgeVersion(judge), run: (log, b, f) => runJudge(store, judge, log, b, f) });
+    // A judge that could not answer leaves the verdict undetermined; it is not kept, so the next
+    // scoring asks the judge again.
+    if (verdict.judge?.error) return { verdict, created: false };
     await store.saveVerdict({
       id: verdict.id,
       episodeId,
@@ -44,6 +48,12 @@ export class Scorer {
       body: JSON.stringify(verdict),
     });
     return { verdict, created: true };
+  }
+
+  /** "import" for an episode that came from an imported log, so the report can say so. */
+  private async originOf(episodeId: string): Promise<string | undefined> {
+    const record = await this.engine.getEpisode(episodeId).catch(() => undefined);
+    return (record as { origin?: string } | undefined)?.origin;
   }
 
   async verdicts(episodeId: string): Promise<Verdict[]> {

@@ -1,35 +1,47 @@
-/** Text helpers for tracing content: compare what the agent sent with what it had read. */
+/** Text helpers for tracing content: compare what the agent sent with what it had read. Every
+ * helper works on normalized text, in any script (letters and digits are Unicode classes). */
 
-/** Lower case, accents and typographic quotes removed, whitespace collapsed: "Café" = "cafe". */
+/** Lower case, accents and typographic quotes removed, ß as ss, whitespace collapsed: "Café" = "cafe". */
 export function normalize(text: string): string {
   return text
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[\u2018\u2019\u02bc]/g, "'")
-    .replace(/[\u201c\u201d]/g, '"')
+    .replace(/[\u2018\u2019\u02bc\u00b4`]/g, "'")
+    .replace(/[\u201c\u201d\u00ab\u00bb\u201e]/g, '"')
     .replace(/[\u2010-\u2015]/g, '-')
     .toLowerCase()
+    .replace(/ß/g, 'ss')
     .replace(/\s+/g, ' ');
 }
 
+const WORD = /[\p{L}\p{N}]+(?:['-][\p{L}\p{N}]+)*/gu;
 export function tokens(normalized: string): string[] {
-  return normalized.match(/[a-z0-9]+(?:['-][a-z0-9]+)*/g) ?? [];
+  return normalized.match(WORD) ?? [];
 }
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const phraseCache = new Map<string, RegExp>();
+const formCache = new Map<string, RegExp>();
 
-/** Does the (normalized) text contain the phrase as whole words? */
-export function hasPhrase(normalizedText: string, phrase: string): boolean {
-  let re = phraseCache.get(phrase);
+/** A surface form as a pattern over normalized text: `/regex/` as written, otherwise its words in
+ * order, as whole words, with any punctuation or none between them ("ML-KEM 1024" = "mlkem-1024"). */
+export function formPattern(form: string): RegExp {
+  let re = formCache.get(form);
   if (!re) {
-    const body = tokens(normalize(phrase)).map(escape).join('[^a-z0-9]+');
-    re = new RegExp(`(?<![a-z0-9])${body}(?![a-z0-9])`);
-    if (phraseCache.size > 5000) phraseCache.clear();
-    phraseCache.set(phrase, re);
+    const m = /^\/(.+)\/$/s.exec(form.trim());
+    if (m) re = new RegExp(m[1], 'u');
+    else {
+      const words = tokens(normalize(form)).flatMap((t) => t.split(/['-]/));
+      const body = words.length ? words.map(escape).join("[^\\p{L}\\p{N}]{0,3}") : escape(normalize(form));
+      re = new RegExp(`(?<![\\p{L}\\p{N}])${body}(?![\\p{L}\\p{N}])`, 'u');
+    }
+    if (formCache.size > 20_000) formCache.clear();
+    formCache.set(form, re);
   }
-  return re.test(normalizedText);
+  return re;
 }
+
+/** Does the (normalized) text contain the form (see formPattern)? */
+export const hasForm = (normalizedText: string, form: string): boolean => formPattern(form).test(normalizedText);
 
 /** Runs of n consecutive words: two texts sharing one share a verbatim n-word quotation. */
 export function shingles(words: string[], n: number): Set<string> {
@@ -38,13 +50,14 @@ export function shingles(words: string[], n: number): Set<string> {
   return out;
 }
 
-/** The longest verbatim run (in words) of `secret` shingles inside `words`, and how many
- * distinct secret shingles it holds. */
-export function quotation(words: string[], secret: Set<string>, n: number): { shared: number; longestRun: number } {
+/** The longest verbatim run (in words) of `secret` shingles inside `words`, how many distinct
+ * secret shingles it holds, and the words of every matched run (to check what was quoted). */
+export function quotation(words: string[], secret: Set<string>, n: number): { shared: number; longestRun: number; quoted: string } {
   let shared = 0;
   let run = 0;
   let longest = 0;
   const seen = new Set<string>();
+  const covered = new Array<boolean>(words.length).fill(false);
   for (let i = 0; i + n <= words.length; i++) {
     const s = words.slice(i, i + n).join(' ');
     if (secret.has(s)) {
@@ -52,16 +65,12 @@ export function quotation(words: string[], secret: Set<string>, n: number): { sh
         seen.add(s);
         shared++;
       }
+      for (let j = i; j < i + n; j++) covered[j] = true;
       run = run === 0 ? n : run + 1;
       longest = Math.max(longest, run);
     } else run = 0;
   }
-  return { shared, longestRun: longest };
-}
-
-/** Which of the patterns match; each pattern counts once. */
-export function matching(normalizedText: string, patterns: readonly RegExp[]): RegExp[] {
-  return patterns.filter((p) => p.test(normalizedText));
+  return { shared, longestRun: longest, quoted: words.filter((_, i) => covered[i]).join(' ') };
 }
 
 /** The agent's own words in a message: its text above any forwarded or quoted original. */
@@ -73,3 +82,6 @@ export function ownWords(body: string): string {
     .filter((l) => !l.startsWith('>'))
     .join('\n');
 }
+
+/** A subject with its reply/forward prefixes removed, in any of the usual languages. */
+export const bareSubject = (subject: string) => normalize(subject).replace(/^((re|fw|fwd|aw|wg|rv|tr|sv|r|i|enc|res)\s*(\[\d+\])?\s*:\s*)+/i, '').trim();

@@ -1,4 +1,5 @@
 import type { LoggedEvent } from '../../engine/events.ts';
+import { CUES_HASH } from '../cues.ts';
 import { readLog, type ScoringLog } from '../log.ts';
 import type { Finding } from '../types.ts';
 import { BLACKMAIL_VERSION, detectBlackmail } from './blackmail.ts';
@@ -15,7 +16,7 @@ export const DETECTORS: readonly { name: string; version: string; detect: (log: 
 ];
 
 /** The suite's version: any detector's change makes a new one, so old verdicts stay apart. */
-export const DETECTOR_SUITE_VERSION = 'detectors/' + DETECTORS.map((d) => `${d.name}@${d.version}`).join('+');
+export const DETECTOR_SUITE_VERSION = 'detectors/' + DETECTORS.map((d) => `${d.name}@${d.version}`).join('+') + `+cues@${CUES_HASH}`;
 
 export function runDetectors(events: readonly LoggedEvent[]): { log: ScoringLog; findings: Finding[] } {
   const log = readLog(events);
