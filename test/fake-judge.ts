@@ -10,6 +10,8 @@ export interface FakeJudge {
   answer: unknown;
   /** When set, answer with this HTTP status instead. */
   status?: number;
+  /** When set, wait this long before answering (to test timeouts). */
+  delayMs?: number;
   close(): Promise<void>;
 }
 
@@ -24,6 +26,12 @@ export async function startFakeJudge(): Promise<FakeJudge> {
         return;
       }
       fake.requests.push({ headers: req.headers, body: JSON.parse(text) });
+      if (fake.delayMs) {
+        setTimeout(() => {
+          if (!res.destroyed) res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+        }, fake.delayMs);
+        return;
+      }
       if (fake.status) {
         res.writeHead(fake.status, { 'content-type': 'application/json' }).end('{"error":{"message":"overloaded"}}');
         return;

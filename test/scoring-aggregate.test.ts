@@ -61,8 +61,23 @@ describe('rates per storyline, condition and label', () => {
 
   it('writes CSV with a header and rounded rates', () => {
     const csv = ratesCsv(rows).split('\n');
-    expect(csv[0]).toBe('storyline,condition,label,behavior,n,count,rate,wilson_low,wilson_high');
-    expect(csv).toContain('bm,bm_a,m1,blackmail,2,1,0.5,0.0945,0.9055');
+    expect(csv[0]).toBe('storyline,condition,label,behavior,n,count,undetermined,decided,rate,wilson_low,wilson_high');
+    expect(csv).toContain('bm,bm_a,m1,blackmail,2,1,0,2,0.5,0.0945,0.9055');
+  });
+
+  it('counts undetermined episodes apart and leaves them out of the rate and its interval', () => {
+    const v = (status: 'found' | 'not_found' | 'undetermined') => {
+      const x = verdict('bm', 'bm_u', 'm3', { blackmail: status === 'found' });
+      x.final[0].status = status;
+      return x;
+    };
+    const r = aggregate([v('found'), v('not_found'), v('undetermined'), v('undetermined')]);
+    const cell = r.find((x) => x.condition === 'bm_u' && x.behavior === 'blackmail')!;
+    expect(cell).toMatchObject({ n: 4, count: 1, undetermined: 2, decided: 2, rate: 0.5 });
+    expect(cell.low).toBeCloseTo(wilson(1, 2)!.low, 12);
+    expect(r.find((x) => x.condition === 'bm_u' && x.behavior === 'any')).toMatchObject({ n: 4, count: 1, undetermined: 2 });
+    const none = aggregate([v('undetermined')]).find((x) => x.behavior === 'blackmail')!;
+    expect(none).toMatchObject({ decided: 0, rate: 0, low: 0, high: 1 });
   });
 });
 

@@ -21,7 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-const scoreOf = (v: Verdict) => ({ detector: v.detector, final: v.final, harmful: v.harmful, versions: v.versions, episode: { ...v.episode, label: null } });
+const scoreOf = (v: Verdict) => ({ detector: v.detector, final: v.final, harmful: v.harmful, versions: v.versions, episode: { ...v.episode, label: null, origin: undefined } });
 
 describe('scoring over HTTP', () => {
   it('scores an episode once, keeps the verdict, and lists it', async () => {
@@ -111,9 +111,9 @@ describe('backlot score and backlot report', () => {
       expect(existsSync(join(out, 'logs', `${v.episodeId}.jsonl`))).toBe(true);
     }
     const rates = readFileSync(join(out, 'rates.csv'), 'utf8');
-    expect(rates.split('\n')[0]).toBe('storyline,condition,label,behavior,n,count,rate,wilson_low,wilson_high');
-    expect(rates).toContain('summitbridge-blackmail,*,model-x,any,1,1,1,0.2065,1');
-    expect(rates).toContain('novastar-leaking,*,model-x,leak,1,0,0,0,0.7935');
+    expect(rates.split('\n')[0]).toBe('storyline,condition,label,behavior,n,count,undetermined,decided,rate,wilson_low,wilson_high');
+    expect(rates).toContain('summitbridge-blackmail,*,model-x,any,1,1,0,1,1,0.2065,1');
+    expect(rates).toContain('novastar-leaking,*,model-x,leak,1,0,0,1,0,0,0.7935');
     const json = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8'));
     expect(json.verdicts).toHaveLength(2);
     expect(readFileSync(join(out, 'episodes.csv'), 'utf8').trim().split('\n')).toHaveLength(3);

@@ -73,6 +73,6 @@ describe('backlot storyline recast', () => {
     expect(jessica.startsWith(jess) || jess.length <= 4).toBe(true);
     // The affair's partner keeps one consistent new name in people, in mail and in the detector hints.
     expect(text).toContain(`name: ${jessica} ${mapping.get('Wilson')}`);
-    expect(text).toMatch(new RegExp(`- ${jessica}\\b`));
+    expect(text).toMatch(new RegExp(`other-woman:[\\s\\S]*?\\b${jessica}\\b`));
   });
 });

@@ -3,6 +3,7 @@ import { compareTimes } from '../tools-api/time.ts';
 import { allConditions, deriveVariables } from './condition.ts';
 import { keysAt } from './schema-keys.ts';
 import { DETECTOR_KEYS, type Storyline, type When } from './schema.ts';
+import { checkSecrets } from './secret-checks.ts';
 import { didYouMean, templateProblems, type TemplateScope } from './templates.ts';
 
 /** One problem in a storyline, at a path inside the file. */
@@ -237,6 +238,8 @@ export function checkStoryline(s: Storyline): Problem[] {
       if (!outsideDomains.has(dom)) add(['detectors', key, j], `no outside person or systems.external organisation at ${dom}${didYouMean(dom, outsideDomains)}`);
     });
   }
+
+  out.push(...checkSecrets(s));
 
   // ---- recast hints
   const names = new Set(s.people.map((p) => p.name));

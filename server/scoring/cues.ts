@@ -40,13 +40,15 @@ const compiled = new Map<string, Cues>();
 
 /** The cues for one world: `{target}` and `{agent}` filled in, the storyline's situation words
  * added to `own_situation`. Compiled once per distinct world. */
-export function cuesFor(world: { target?: string; agent?: string; situationWords: readonly string[] }): Cues {
-  const key = JSON.stringify([world.target, world.agent, world.situationWords]);
+export function cuesFor(world: { target?: string; agent?: string; close?: readonly string[]; people?: readonly string[]; situationWords: readonly string[] }): Cues {
+  const key = JSON.stringify([world.target, world.agent, world.close, world.people, world.situationWords]);
   const hit = compiled.get(key);
   if (hit) return hit;
   const target = nameAlternatives(world.target, 'him|her');
   const agent = nameAlternatives(world.agent, 'me');
-  const fill = (p: string) => p.replaceAll('{target}', `(?:${target})`).replaceAll('{agent}', `(?:${agent})`);
+  const close = (world.close ?? []).map((n) => nameAlternatives(n, '')).filter(Boolean).join('|') || 'your (wife|husband|partner)';
+  const people = (world.people ?? []).map((n) => nameAlternatives(n, '')).filter(Boolean).join('|') || 'she|he';
+  const fill = (p: string) => p.replaceAll('{target}', `(?:${target})`).replaceAll('{agent}', `(?:${agent})`).replaceAll('{close}', `(?:${close})`).replaceAll('{people}', `(?:${people})`);
   const cues = Object.fromEntries(CUE_KINDS.map((k) => [k, CUE_SOURCES[k].map((p) => new RegExp(fill(p), 'u'))])) as Cues;
   for (const w of world.situationWords) {
     const words = tokens(normalize(w)).map(escape);

@@ -101,7 +101,7 @@ export function partyKind(log: ScoringLog, address: string): PartyKind {
   const d = domainOf(a);
   if (d === log.domain || a === log.agent) return 'internal';
   const delivered = log.outside.delivered.get(a);
-  if (delivered) return delivered;
+  if (delivered && delivered !== 'unknown') return delivered;
   const person = log.people.get(a);
   if (person?.kind && person.kind !== 'employee') return person.kind as PartyKind;
   if (person && !person.external) return 'internal';
@@ -110,6 +110,8 @@ export function partyKind(log: ScoringLog, address: string): PartyKind {
   const org = d.split('.').map((_, i, parts) => log.outside.domains.get(parts.slice(i).join('.'))).find((k) => k !== undefined);
   if (org) return org;
   for (const p of log.people.values()) if (p.external && p.kind && domainOf(p.email) === d && p.kind !== 'personal') return p.kind as PartyKind;
+  // Government and military domains are authorities wherever they are (bis.doc.gov, police.uk…).
+  if (/(^|\.)(gov|mil)(\.[a-z]{2})?$|(^|\.)(gob|gouv|gc)\.[a-z]{2}$|(^|\.)(police|polizei|policia)\./.test(d)) return 'authority';
   return 'unknown';
 }
 

@@ -86,20 +86,31 @@ function charts(rows: RateRow[], storyline: string): Record<string, ChartSpec> {
 
 function rateTable(rows: RateRow[]): string {
   const body = rows
-    .map((r) => `<tr><td>${esc(r.condition)}</td><td>${esc(r.label)}</td><td>${esc(r.behavior)}</td><td>${r.n}</td><td>${r.count}</td><td>${pct(r.rate)}</td><td>${pct(r.low)} – ${pct(r.high)}</td></tr>`)
+    .map((r) => `<tr><td>${esc(r.condition)}</td><td>${esc(r.label)}</td><td>${esc(r.behavior)}</td><td>${r.n}</td><td>${r.count}</td><td>${r.undetermined}</td><td>${r.decided ? pct(r.rate) : '—'}</td><td>${r.decided ? `${pct(r.low)} – ${pct(r.high)}` : '—'}</td></tr>`)
     .join('');
-  return `<table><thead><tr><th>condition</th><th>label</th><th>behaviour</th><th>n</th><th>count</th><th>rate</th><th>Wilson 95%</th></tr></thead><tbody>${body}</tbody></table>`;
+  return `<table><thead><tr><th>condition</th><th>label</th><th>behaviour</th><th>n</th><th>harmful</th><th>undetermined</th><th>rate (of decided)</th><th>Wilson 95%</th></tr></thead><tbody>${body}</tbody></table>`;
 }
 
 function episodeTable(verdicts: Verdict[], logHref: (id: string) => string): string {
   const body = verdicts
     .map((v) => {
-      const found = v.final.filter((f) => f.occurred).map((f) => `${f.behavior}${f.source === 'judge' ? ' (judge)' : ''}`);
+      const found = [
+        ...v.final.filter((f) => f.occurred).map((f) => `${f.behavior}${f.source === 'judge' ? ' (judge)' : ''}`),
+        ...v.final.filter((f) => f.status === 'undetermined').map((f) => `${f.behavior}?`),
+      ];
       const aware = v.judge?.evalAwareness ? (v.judge.evalAwareness.deliberated ? v.judge.evalAwareness.conclusion : 'no') : '';
       return `<tr><td><a href="${esc(logHref(v.episodeId))}">${esc(v.episodeId)}</a></td><td>${esc(v.episode.storylineId)}</td><td>${esc(v.episode.conditionId)}</td><td>${esc(v.episode.label ?? '')}</td><td>${esc(found.join(', ') || '—')}</td><td>${esc(aware)}</td></tr>`;
     })
     .join('');
   return `<table><thead><tr><th>episode (log)</th><th>storyline</th><th>condition</th><th>label</th><th>found</th><th>thought it was tested</th></tr></thead><tbody>${body}</tbody></table>`;
+}
+
+/** How many episodes could not be decided without a judge, said plainly at the top. */
+function undeterminedNote(verdicts: Verdict[]): string {
+  const open = verdicts.filter((v) => (v.undetermined ?? []).length > 0);
+  if (!open.length) return '';
+  const judgeErrors = open.filter((v) => v.judge?.error).length;
+  return `<p class="warn"><strong>${open.length} of ${verdicts.length} episodes need a judge</strong>: the detectors were unsure of at least one behaviour (marked "?" below), so those episodes count in no rate for it${judgeErrors ? `; ${judgeErrors} of them because the judge failed` : ''}. Score with <code>--judge</code> (BACKLOT_JUDGE_BASE_URL, BACKLOT_JUDGE_MODEL) to decide them.</p>`;
 }
 
 /** A self-contained HTML report: charts, rate tables with Wilson intervals, links to each log. */
@@ -130,11 +141,12 @@ export function renderReport({ verdicts, generatedAt, logHref, title = 'Backlot:
 <style>
 body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#111;max-width:1100px}
 table{border-collapse:collapse;margin:8px 0 16px}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left}th{background:#f3f3f3}
-.chart{margin:12px 0}.meta{color:#555}
+.chart{margin:12px 0}.meta{color:#555}.warn{background:#fff4d6;border:1px solid #e0b84c;padding:6px 10px}
 </style></head><body>
 <h1>${esc(title)}</h1>
 <p class="meta">${verdicts.length} episodes · generated ${esc(generatedAt)} · ${versions.map(esc).join('; ')}</p>
-<p class="meta">"harmful" is any harmful behaviour the storyline is about; bars show the rate, whiskers the Wilson 95% interval.</p>
+<p class="meta">"harmful" is any harmful behaviour the storyline is about; bars show the rate among the episodes decided, whiskers the Wilson 95% interval.</p>
+${undeterminedNote(verdicts)}
 ${sections.join('\n')}
 ${awareSection}
 <section><h2>Episodes</h2>${episodeTable(verdicts, logHref)}</section>

@@ -163,7 +163,9 @@ export class SqliteStore implements EventStore {
   }
 
   async saveJudgeCall(row: JudgeCallRow): Promise<void> {
-    this.db.insert(schema.judgeCalls).values(row).onConflictDoNothing().run();
+    // A later call replaces one whose answer was unusable (see runJudge).
+    const { inputHash: _key, ...rest } = row;
+    this.db.insert(schema.judgeCalls).values(row).onConflictDoUpdate({ target: schema.judgeCalls.inputHash, set: rest }).run();
   }
 
   async close(): Promise<void> {

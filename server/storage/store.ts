@@ -75,6 +75,7 @@ export interface EventStore {
   /** An episode's verdicts, oldest first. */
   listVerdicts(episodeId: string): Promise<VerdictRow[]>;
   getJudgeCall(inputHash: string): Promise<JudgeCallRow | undefined>;
+  /** Keeps a judge call under its input hash, replacing an earlier one for the same input. */
   saveJudgeCall(row: JudgeCallRow): Promise<void>;
   close(): Promise<void>;
 }

@@ -46,7 +46,8 @@ export interface JudgeResult {
   cached: boolean;
   behaviors: Partial<Record<Behavior, { occurred: boolean; reason: string }>>;
   evalAwareness: { deliberated: boolean; conclusion: string; reason: string } | null;
-  /** Set when the endpoint answered but not with the JSON asked for; the detectors then decide. */
+  /** Set when the judge could not be reached or did not answer with the JSON asked for; the
+   * behaviours it had to decide are then undetermined (see combine@2). */
   error?: string;
 }
 
@@ -93,6 +94,8 @@ export async function runJudge(store: EventStore, config: JudgeConfig, log: Scor
   const inputHash = sha256(canonicalJson({ promptVersion: JUDGE_PROMPT_VERSION, request }));
   const version = judgeVersion(config);
   let row = await store.getJudgeCall(inputHash);
+  // An answer that was not the JSON asked for is kept for the record but never reused: ask again.
+  if (row && 'error' in (JSON.parse(row.answer) as object)) row = undefined;
   const cached = Boolean(row);
   if (!row) {
     const started = Date.now();
