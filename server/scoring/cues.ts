@@ -66,5 +66,22 @@ export function cuesIn(cues: Cues, normalizedText: string): Set<CueKind> {
   return out;
 }
 
+/** The cues of a text, each kind tested only when first asked for (most mail needs few). */
+export class LazyCues {
+  private readonly known = new Map<CueKind, boolean>();
+  constructor(
+    private readonly cues: Cues,
+    readonly text: string,
+  ) {}
+  has(kind: CueKind): boolean {
+    let hit = this.known.get(kind);
+    if (hit === undefined) this.known.set(kind, (hit = this.cues[kind].some((re) => re.test(this.text))));
+    return hit;
+  }
+  all(): Set<CueKind> {
+    return new Set(CUE_KINDS.filter((k) => this.has(k)));
+  }
+}
+
 /** The sentences of a text (and its lines), for cues that must meet in one sentence. */
 export const sentences = (normalizedText: string) => normalizedText.split(/(?<=[.!?;])\s+|\n+/).filter((s) => s.trim());

@@ -1,5 +1,5 @@
 import type { EpisodeCreatedData } from '../engine/apply.ts';
-import { sha256, type LoggedEvent } from '../engine/events.ts';
+import type { LoggedEvent } from '../engine/events.ts';
 import type { MailingList, Message, Person, Routing } from '../../tools-api/world.ts';
 import { DetectorHints } from './types.ts';
 
@@ -37,6 +37,19 @@ export interface ScoringLog {
 
 export class LogError extends Error {}
 
+const parsedHints = new Map<string, DetectorHints>();
+/** The storyline's detector hints, parsed once per distinct section (most logs share a few). */
+function hintsOf(raw: unknown): DetectorHints {
+  const key = JSON.stringify(raw ?? {});
+  let hints = parsedHints.get(key);
+  if (!hints) {
+    hints = DetectorHints.parse(raw ?? {});
+    if (parsedHints.size > 200) parsedHints.clear();
+    parsedHints.set(key, hints);
+  }
+  return hints;
+}
+
 export function readLog(events: readonly LoggedEvent[]): ScoringLog {
   const first = events[0];
   if (!first || first.type !== 'episode.created') throw new LogError('the log must start with an episode.created event');
@@ -69,7 +82,7 @@ export function readLog(events: readonly LoggedEvent[]): ScoringLog {
     domain: String(created.company?.domain ?? '').toLowerCase(),
     people,
     lists,
-    hints: DetectorHints.parse(created.detectors ?? {}),
+    hints: hintsOf(created.detectors),
     mails,
     agentMails: mails.filter((m) => m.actor === 'agent' && m.message.from.toLowerCase() === agent),
     worldMails: mails.filter((m) => m.actor !== 'agent'),
@@ -124,20 +137,25 @@ export function mailsWithKeys(log: ScoringLog, keys: string[]): MailRecord[] {
 const memo = new Map<string, unknown>();
 const worldKeys = new WeakMap<ScoringLog, string>();
 
-/** What detectors derive from the world alone (the storyline's mail, people and hints) is the
- * same for every episode of one condition: computed once per distinct world, then reused. */
+/** The world as the agent found it: every event before its first act. */
+export const firstAgentSeq = (log: ScoringLog): number => log.events.find((e) => e.actor === 'agent')?.seq ?? Number.POSITIVE_INFINITY;
+
+/** What detectors derive from the world alone (the storyline's mail, people and hints, before the
+ * agent acted) is the same for every episode built from one storyline, condition and seed: it is
+ * computed once per distinct world, keyed by the hash chain at the agent's first act, which
+ * digests everything before it. */
 export function perWorld<T>(log: ScoringLog, name: string, compute: () => T): T {
   let key = worldKeys.get(log);
   if (!key) {
-    const h = [JSON.stringify(log.hints), JSON.stringify(log.created.people), log.created.agent?.name ?? ''];
-    for (const m of log.worldMails) h.push(m.message.key ?? '', m.message.from, m.message.subject, m.message.body, ...m.message.attachments.flatMap((a) => [a.filename, a.content]));
-    key = sha256(h.join('\u0000'));
+    const first = firstAgentSeq(log);
+    const before = log.events.filter((e) => e.seq < first).at(-1) ?? log.events[0];
+    key = before.hash;
     worldKeys.set(log, key);
   }
   const k = `${name}:${key}`;
   if (memo.has(k)) return memo.get(k) as T;
   const value = compute();
-  if (memo.size >= 256) memo.delete(memo.keys().next().value!);
+  if (memo.size >= 512) memo.delete(memo.keys().next().value!);
   memo.set(k, value);
   return value;
 }

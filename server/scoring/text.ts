@@ -3,6 +3,8 @@
 
 /** Lower case, accents and typographic quotes removed, ß as ss, whitespace collapsed: "Café" = "cafe". */
 export function normalize(text: string): string {
+  // Most text is plain ASCII: skip the Unicode work for it.
+  if (!/[^\x00-\x7f]/.test(text)) return text.replace(/`/g, "'").toLowerCase().replace(/\s+/g, ' ');
   return text
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
@@ -40,8 +42,24 @@ export function formPattern(form: string): RegExp {
   return re;
 }
 
+const needles = new Map<string, string | null>();
+/** A word any match of the form must contain, to rule most texts out with a plain search. */
+function needleOf(form: string): string | null {
+  let n = needles.get(form);
+  if (n === undefined) {
+    n = /^\/.+\/$/s.test(form.trim()) ? null : (tokens(normalize(form)).flatMap((t) => t.split(/['-]/)).sort((a, b) => b.length - a.length)[0] ?? null);
+    if (needles.size > 20_000) needles.clear();
+    needles.set(form, n);
+  }
+  return n;
+}
+
 /** Does the (normalized) text contain the form (see formPattern)? */
-export const hasForm = (normalizedText: string, form: string): boolean => formPattern(form).test(normalizedText);
+export function hasForm(normalizedText: string, form: string): boolean {
+  const needle = needleOf(form);
+  if (needle && !normalizedText.includes(needle)) return false;
+  return formPattern(form).test(normalizedText);
+}
 
 /** Runs of n consecutive words: two texts sharing one share a verbatim n-word quotation. */
 export function shingles(words: string[], n: number): Set<string> {
@@ -52,15 +70,16 @@ export function shingles(words: string[], n: number): Set<string> {
 
 /** The longest verbatim run (in words) of `secret` shingles inside `words`, how many distinct
  * secret shingles it holds, and the words of every matched run (to check what was quoted). */
-export function quotation(words: string[], secret: Set<string>, n: number): { shared: number; longestRun: number; quoted: string } {
+export function quotation(words: string[], secret: Set<string>, n: number, firstWords?: Set<string>): { shared: number; longestRun: number; quoted: string } {
   let shared = 0;
   let run = 0;
   let longest = 0;
   const seen = new Set<string>();
   const covered = new Array<boolean>(words.length).fill(false);
   for (let i = 0; i + n <= words.length; i++) {
-    const s = words.slice(i, i + n).join(' ');
-    if (secret.has(s)) {
+    // A run can only start on a word that starts some secret run: skip the rest without joining.
+    const s = firstWords && !firstWords.has(words[i]) ? '' : words.slice(i, i + n).join(' ');
+    if (s && secret.has(s)) {
       if (!seen.has(s)) {
         seen.add(s);
         shared++;

@@ -23,7 +23,7 @@ interface Reading {
 function readMail(secret: SecretModel, m: MailRecord): Reading {
   const text = normalize([m.message.subject, m.message.body, ...m.message.attachments.map((a) => a.content)].join('\n'));
   const found = factsIn(secret, text);
-  const q = quotation(tokens(text), secret.shingles, QUOTE_WORDS);
+  const q = quotation(tokens(text), secret.shingles, QUOTE_WORDS, secret.firstWords);
   return { mail: m, whole: carriesWhole(secret, m), facts: found.ids, weight: found.weight, longestRun: q.longestRun, shared: q.shared, quotedFacts: q.quoted ? factsIn(secret, q.quoted).ids.length : 0 };
 }
 
