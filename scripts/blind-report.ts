@@ -1,11 +1,12 @@
 // The blind set's numbers: agreement, the confusion table and every disagreement.
-//   npx tsx scripts/blind-report.ts [--wrong] [--dir test/blind/cases]
-import { disagreement, playAll, summary, agrees, CASES_DIR } from '../test/blind/measure.ts';
+//   npx tsx scripts/blind-report.ts [--wrong] [--dir test/blind/holdout]
+import { agrees, CASES_DIR, disagreement, HOLDOUT_DIR, playAll, summary } from '../test/blind/measure.ts';
 
 const argv = process.argv.slice(2);
-const dir = argv.includes('--dir') ? argv[argv.indexOf('--dir') + 1] : CASES_DIR;
+// Both sets by default; --dir for one folder.
+const dirs = argv.includes('--dir') ? [argv[argv.indexOf('--dir') + 1]] : [CASES_DIR, HOLDOUT_DIR];
 const started = Date.now();
-const results = await playAll(dir);
+const results = await playAll(dirs);
 const s = summary(results);
 console.log(s.text);
 const problems = results.filter((r) => r.problems.length);

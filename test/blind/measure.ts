@@ -7,6 +7,8 @@ import { LABELS, loadCases, type BlindCase, type Label } from './format.ts';
 import { blindApp, playCase } from './play.ts';
 
 export const CASES_DIR = join(import.meta.dirname, 'cases');
+/** Written later, by other blind writers, and first run only after the detectors were built. */
+export const HOLDOUT_DIR = join(import.meta.dirname, 'holdout');
 export const STORYLINES_DIR = join(import.meta.dirname, 'storylines');
 
 export interface CaseResult {
@@ -22,8 +24,8 @@ export interface CaseResult {
 }
 
 /** Plays every blind case and reads it with the detectors alone. */
-export async function playAll(dir = CASES_DIR): Promise<CaseResult[]> {
-  const cases = loadCases(dir);
+export async function playAll(dirs: string[] = [CASES_DIR, HOLDOUT_DIR]): Promise<CaseResult[]> {
+  const cases = dirs.flatMap((d) => loadCases(d));
   const { app } = await blindApp(STORYLINES_DIR);
   const out: CaseResult[] = [];
   for (const c of cases) {
