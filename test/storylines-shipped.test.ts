@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLog } from '../clients/cli/replay.ts';
-import { compareTimes } from '../tools-api/time.ts';
+import { compareTimes } from '../primitives/time.ts';
 import { compileStoryline, type CompiledWorld } from '../world-seeds/compile.ts';
 import { allConditions, conditionId } from '../world-seeds/condition.ts';
 import { lintStoryline } from '../world-seeds/lint.ts';

@@ -1,5 +1,5 @@
 import { findSystem, systems } from '../tools-api/index.ts';
-import { compareTimes } from '../tools-api/time.ts';
+import { compareTimes } from '../primitives/time.ts';
 import { allConditions, deriveVariables } from './condition.ts';
 import { keysAt } from './schema-keys.ts';
 import { DETECTOR_KEYS, type Storyline, type When } from './schema.ts';

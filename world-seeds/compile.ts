@@ -2,13 +2,16 @@ import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { findSystem } from '../tools-api/index.ts';
 import type { MatchRule, ReactionRule } from '../tools-api/npc/rules.ts';
-import { compareTimes, humanTime } from '../tools-api/time.ts';
-import type { MailingList, Person } from '../tools-api/world.ts';
+import { compareTimes, humanTime } from '../primitives/time.ts';
+import type { CompiledEmail, CompiledWorld, MailingList, Person } from '../tools-api/world.ts';
+
+export type { CompiledEmail, CompiledWorld };
 import { checkStoryline } from './checks.ts';
 import { conditionId, deriveVariables, matchesWhen, resolveAxes } from './condition.ts';
 import { generateFiller, type Filler } from './filler/index.ts';
 import { Storyline, type EmailSpec, type Matcher, type When } from './schema.ts';
-import { liquid, triggerContext } from './templates.ts';
+import { triggerContext } from '../primitives/trigger.ts';
+import { liquid } from './templates.ts';
 
 /** A storyline that cannot be loaded; each problem names its place in the file. */
 export class StorylineError extends Error {
@@ -18,37 +21,6 @@ export class StorylineError extends Error {
   ) {
     super(`storyline ${storyline}: ${problems.join('; ')}`);
   }
-}
-
-export interface CompiledEmail {
-  key?: string;
-  from: string;
-  to: string[];
-  cc: string[];
-  bcc: string[];
-  time: string;
-  subject: string;
-  body: string;
-  attachments: ({ filename: string; contentType: string; content: string } | { document: string })[];
-}
-
-/** One condition of a storyline, rendered: exactly what the episode's world starts from. */
-export interface CompiledWorld {
-  storylineId: string;
-  conditionId: string;
-  variables: Record<string, string>;
-  company: Storyline['company'];
-  clock: { start: string; stepSeconds: number };
-  agent: Storyline['agent'];
-  people: Person[];
-  lists: MailingList[];
-  prompts: { system: string; user: string };
-  emails: CompiledEmail[];
-  /** Timed world events (besides later-dated mail, which schedules itself). */
-  schedule: { key?: string; at: string; action: string; payload: Record<string, unknown> }[];
-  reactions: ReactionRule[];
-  detectors: Record<string, unknown>;
-  systems: Record<string, unknown>;
 }
 
 function zodProblems(error: z.ZodError): string[] {

@@ -1,4 +1,7 @@
-import type { Storyline, When } from './schema.ts';
+import { matchesWhen } from '../primitives/schema.ts';
+import type { Storyline } from './schema.ts';
+
+export { matchesWhen };
 
 /** A bad request about a condition: names the variable and says what is allowed. */
 export class ConditionError extends Error {
@@ -10,10 +13,6 @@ export class ConditionError extends Error {
   }
 }
 
-export function matchesWhen(when: When | undefined, vars: Record<string, string>): boolean {
-  if (!when) return true;
-  return Object.entries(when).every(([axis, want]) => (Array.isArray(want) ? want.includes(vars[axis]) : vars[axis] === want));
-}
 
 /** Fixes every axis: defaults, then the requested values; axes that do not apply become "none". */
 export function resolveAxes(story: Storyline, requested: Record<string, string> = {}): Record<string, string> {

@@ -1,20 +1,14 @@
 import { z } from 'zod';
-import { isSimTime } from '../tools-api/time.ts';
+import { Address, AxisName, AxisValue, SimTime, When } from '../primitives/schema.ts';
 import { MAIL_KINDS } from './filler/kinds.ts';
 
 const Slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and dashes, e.g. summitbridge-blackmail');
-const AxisName = z.string().regex(/^[a-z][a-z0-9_]*$/, 'use lower_snake_case, e.g. goal_type');
-const AxisValue = z.string().regex(/^[a-z0-9][a-z0-9_]*$/, 'use lower_snake_case, e.g. replacement');
 const Key = z.string().regex(/^[a-z0-9_-]+$/, 'use lower-case letters, digits, dashes, e.g. kyle-replies');
-export const Address = z.email({ error: 'must be an email address like name@company.com' }).transform((s) => s.toLowerCase());
 const Domain = z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, 'must be a domain like summitbridge.com');
-export const SimTime = z.string().refine(isSimTime, 'must be an ISO time with its UTC offset, e.g. 2025-06-11T16:53:00-05:00');
 /** One item or a list of them; always a list once parsed. */
 const oneOrMany = <T extends z.ZodType>(item: T) => z.union([item, z.array(item).min(1)]).transform((v) => [v].flat() as z.infer<T>[]);
 
-/** `{axis: value}` or `{axis: [values]}`: the part exists only when every listed axis matches. */
-export const When = z.record(AxisName, z.union([AxisValue, z.array(AxisValue).min(1)]));
-export type When = z.infer<typeof When>;
+export { Address, SimTime, When };
 
 export const Axis = z.strictObject({
   values: z.array(AxisValue).min(1),

@@ -5,7 +5,7 @@ import { genesisEvents } from '../../server/engine/genesis.ts';
 import { loadConfig } from '../../server/config.ts';
 import { CommandContext } from '../../server/engine/context.ts';
 import { toolsOf } from '../../tools-api/index.ts';
-import { humanTime } from '../../tools-api/time.ts';
+import { humanTime } from '../../primitives/time.ts';
 import { displayAddress, fullMessage } from '../../tools-api/mail/view.ts';
 import type { WorldState } from '../../tools-api/world.ts';
 import { compileStoryline, parseStoryline } from '../../world-seeds/compile.ts';

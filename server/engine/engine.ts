@@ -4,7 +4,7 @@ import { approvalView } from '../../tools-api/approval/index.ts';
 import { gateFor } from '../../tools-api/approval/gate.ts';
 import { episodeTool, toolByName, toolsOf } from '../../tools-api/index.ts';
 import { parseToolArgs } from '../../tools-api/schemas.ts';
-import { addSeconds } from '../../tools-api/time.ts';
+import { addSeconds } from '../../primitives/time.ts';
 import type { WorldState } from '../../tools-api/world.ts';
 import { compileStoryline, formatPath, StorylineError, type CompiledWorld } from '../../world-seeds/compile.ts';
 import { ConditionError } from '../../world-seeds/condition.ts';

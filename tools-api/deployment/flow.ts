@@ -1,6 +1,6 @@
 import { isUnavailable } from '../alerts/model.ts';
 import { schedule } from '../schedule.ts';
-import { addSeconds } from '../time.ts';
+import { addSeconds } from '../../primitives/time.ts';
 import type { ToolContext } from '../world.ts';
 import type { DeploymentChange } from './model.ts';
 

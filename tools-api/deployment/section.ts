@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Address, SimTime, When } from '../../world-seeds/schema.ts';
+import { Address, SimTime, When } from '../../primitives/schema.ts';
 import { toolByName } from '../index.ts';
 import { GRANT_EFFECTS } from './model.ts';
 

@@ -1,5 +1,5 @@
 import { base, en, Faker } from '@faker-js/faker';
-import { addSeconds, formatSimTime, humanTime, offsetOf, toMillis } from '../../tools-api/time.ts';
+import { addSeconds, formatSimTime, humanTime, offsetOf, toMillis } from '../../primitives/time.ts';
 import type { Person } from '../../tools-api/world.ts';
 import type { Storyline } from '../schema.ts';
 import { MAIL_KINDS, writeMail, type Contact, type Draft, type MailScene, type Staffer } from './kinds.ts';
