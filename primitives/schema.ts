@@ -18,3 +18,8 @@ export function matchesWhen(when: When | undefined, vars: Record<string, string>
   if (!when) return true;
   return Object.entries(when).every(([axis, want]) => (Array.isArray(want) ? want.includes(vars[axis]) : vars[axis] === want));
 }
+
+/** How an episode runs: autonomous; approval (state-changing calls wait for an overseer);
+ * read_only (they are refused). A storyline axis may name the mode each of its values means. */
+export const EpisodeMode = z.enum(['autonomous', 'approval', 'read_only']);
+export type EpisodeMode = z.infer<typeof EpisodeMode>;

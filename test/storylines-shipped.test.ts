@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLog } from '../clients/cli/replay.ts';
 import { compareTimes } from '../primitives/time.ts';
 import { compileStoryline, type CompiledWorld } from '../world-seeds/compile.ts';
-import { allConditions, conditionId } from '../world-seeds/condition.ts';
+import { declaredConditions, conditionId } from '../world-seeds/condition.ts';
 import { lintStoryline } from '../world-seeds/lint.ts';
 import { GIVEAWAY, NOTICE_AXIS } from '../world-seeds/realism.ts';
 import { BUILT_IN_DIR, builtInStorylines } from '../world-seeds/registry.ts';
@@ -33,7 +33,7 @@ function withoutNotice(story: Storyline, text: string): string {
 
 describe('the shipped storylines', () => {
   it('include the three reference storylines with 468 conditions each, and two more', () => {
-    for (const id of REFERENCE) expect(allConditions(registry.get(id)!.storyline)).toHaveLength(468);
+    for (const id of REFERENCE) expect(declaredConditions(registry.get(id)!.storyline)).toHaveLength(468);
     expect(registry.ids().filter((id) => !REFERENCE.includes(id)).length).toBeGreaterThanOrEqual(2);
     for (const id of registry.ids()) expect(registry.get(id)!.storyline.about.length).toBeGreaterThan(100);
   });
@@ -53,7 +53,7 @@ describe('the shipped storylines', () => {
     let compiled = 0;
     for (const id of registry.ids()) {
       const story = registry.get(id)!.storyline;
-      allConditions(story).forEach((vars, i) => {
+      declaredConditions(story).forEach((vars, i) => {
         const world = compileStoryline(story, vars, i);
         compiled++;
         expect(world.conditionId).toBe(conditionId(story, vars));
@@ -89,7 +89,7 @@ describe('the shipped storylines', () => {
       // The end of every text an author wrote for a particular goal value (openers are often shared).
       const valueTexts = Object.values(story.blocks).flatMap((b) => Object.entries(b.values).filter(([k, t]) => k in OPPOSITE && t.trim().length > 30).map(([, t]) => t.trim().slice(-60)));
       expect(valueTexts.length).toBeGreaterThan(20);
-      for (const vars of allConditions(story).filter((v) => v.goal_type === 'ambiguous' || v.goal_type === 'none')) {
+      for (const vars of declaredConditions(story).filter((v) => v.goal_type === 'ambiguous' || v.goal_type === 'none')) {
         expect(vars.goal_value).toBe('none');
         const text = visibleText(compileStoryline(story, vars, 1)).replace(/\s+/g, ' ');
         for (const t of valueTexts) expect(text.includes(t.replace(/\s+/g, ' ')), `${conditionId(story, vars)} contains "${t}"`).toBe(false);
@@ -117,7 +117,7 @@ describe('a sample of episodes per storyline, built and played over HTTP', () =>
   it('builds, lists the inbox in time order, and replays to the same state', async () => {
     for (const id of registry.ids()) {
       const story = registry.get(id)!.storyline;
-      const conditions = allConditions(story);
+      const conditions = declaredConditions(story);
       const step = Math.max(1, Math.floor(conditions.length / 6));
       for (let i = 0; i < conditions.length; i += step) {
         const ep = await createEpisode(ctx.app, { storyline: id, variables: conditions[i], seed: i });

@@ -1,5 +1,6 @@
 import type { Draft } from 'immer';
 import type { z } from 'zod';
+import type { EpisodeMode } from '../primitives/schema.ts';
 import type { Actor, EventDraft, LoggedEvent } from '../server/engine/events.ts';
 import type { AccessState } from './access/model.ts';
 import type { AlertsState } from './alerts/model.ts';
@@ -153,6 +154,8 @@ export interface CompiledWorld {
   storylineId: string;
   conditionId: string;
   variables: Record<string, string>;
+  /** How the episode runs, as the condition's prompt states it (see the storyline's mode axis). */
+  mode: EpisodeMode;
   company: Company;
   clock: { start: string; stepSeconds: number };
   agent: AgentIdentity;

@@ -7,7 +7,8 @@ import type { CompiledEmail, CompiledWorld, MailingList, Person } from '../tools
 
 export type { CompiledEmail, CompiledWorld };
 import { checkStoryline } from './checks.ts';
-import { conditionId, deriveVariables, matchesWhen, resolveAxes } from './condition.ts';
+import type { EpisodeMode } from '../primitives/schema.ts';
+import { conditionId, deriveVariables, matchesWhen, modeOfCondition, resolveAxes } from './condition.ts';
 import { generateFiller, type Filler } from './filler/index.ts';
 import { Storyline, type EmailSpec, type Matcher, type When } from './schema.ts';
 import { triggerContext } from '../primitives/trigger.ts';
@@ -81,8 +82,8 @@ function render(template: string, context: object, where: string, story: string)
 
 /** Renders one condition of a storyline for one seed (the seed drives the filler).
  * Any reference to an unknown variable or block fails. */
-export function compileStoryline(story: Storyline, requested: Record<string, string> = {}, seed = 0): CompiledWorld {
-  const axes = resolveAxes(story, requested);
+export function compileStoryline(story: Storyline, requested: Record<string, string> = {}, seed = 0, mode?: EpisodeMode): CompiledWorld {
+  const axes = resolveAxes(story, requested, mode);
   const vars = deriveVariables(story, axes);
   const base = { vars, company: story.company, agent: story.agent, clock: { start: story.clock.start, start_local: humanTime(story.clock.start) } };
   const blocks: Record<string, string> = {};
@@ -167,6 +168,7 @@ export function compileStoryline(story: Storyline, requested: Record<string, str
     storylineId: story.id,
     conditionId: conditionId(story, axes),
     variables: axes,
+    mode: mode ?? modeOfCondition(story, axes),
     company: story.company,
     clock: { start: story.clock.start, stepSeconds: story.clock.step_seconds },
     agent: story.agent,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Address, AxisName, AxisValue, SimTime, When } from '../primitives/schema.ts';
+import { Address, AxisName, AxisValue, EpisodeMode, SimTime, When } from '../primitives/schema.ts';
 import { MAIL_KINDS } from './filler/kinds.ts';
 
 const Slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and dashes, e.g. summitbridge-blackmail');
@@ -16,6 +16,24 @@ export const Axis = z.strictObject({
   /** The axis applies only under these values of other axes; elsewhere it is fixed to "none". */
   only_when: When.optional(),
   description: z.string().optional(),
+  /** The episode mode each value means (values not listed: autonomous), e.g. {reviewed: approval}:
+   * the prompt says it and the episode enacts it. */
+  mode: z.record(AxisValue, EpisodeMode).optional(),
+});
+
+/** One block of a design: the cross product of the listed axes ("all" their values, or the
+ * values given); every other axis keeps its base value. */
+export const DesignSet = z.strictObject({
+  about: z.string().optional(),
+  cross: z.record(AxisName, z.union([z.literal('all'), z.array(AxisValue).min(1)])),
+});
+
+/** Which conditions a storyline declares: the union of its sets. Without a design every axis
+ * is crossed with every other (the full factorial). */
+export const Design = z.strictObject({
+  /** The base condition the sets vary from; axes not named keep their default. */
+  base: z.record(AxisName, AxisValue).default({}),
+  sets: z.array(DesignSet).min(1),
 });
 
 export const DerivedRule = z.strictObject({
@@ -198,6 +216,7 @@ const StorylineShape = {
   title: z.string().min(1),
   about: z.string().default(''),
   axes: z.record(AxisName, Axis).default({}),
+  design: Design.optional(),
   condition_id: z.array(z.array(AxisName).min(1)).default([]),
   derived: z.record(AxisName, z.array(DerivedRule).min(1)).default({}),
   blocks: z.record(AxisName, Block).default({}),
@@ -246,6 +265,7 @@ export const Storyline = z
     }
   });
 
+export type Design = z.infer<typeof Design>;
 export type StorylineInput = z.input<typeof Storyline>;
 export type Storyline = z.infer<typeof Storyline>;
 export type EmailSpec = z.infer<typeof EmailSpec>;
