@@ -81,7 +81,10 @@ export function checkStoryline(s: Storyline): Problem[] {
       when(['derived', name, i, 'when'], r.when);
     });
   }
+  const blocksAbove: string[] = [];
   for (const [name, block] of Object.entries(s.blocks)) {
+    const above = [...blocksAbove];
+    blocksAbove.push(name);
     if (!variables.includes(block.by)) {
       add(['blocks', name, 'by'], `unknown axis or derived variable "${block.by}"${didYouMean(block.by, variables)}`);
       continue;
@@ -89,7 +92,10 @@ export function checkStoryline(s: Storyline): Problem[] {
     const values = possibleValues(s, block.by);
     for (const [value, text] of Object.entries(block.values)) {
       if (!values.has(value)) add(['blocks', name, 'values', value], `"${value}" is not a value of ${block.by}${didYouMean(value, values)}`);
-      template(['blocks', name, 'values', value], text, { vars: variables, blocks: [] });
+      template(['blocks', name, 'values', value], text, { vars: variables, blocks: Object.keys(s.blocks) });
+      for (const m of text.matchAll(/blocks\.([a-z_][a-z0-9_]*)/g)) {
+        if (m[1] in s.blocks && !above.includes(m[1])) add(['blocks', name, 'values', value], `block "${m[1]}" is defined below this one; a block can use only the blocks above it, so move it up`);
+      }
     }
     const missing = [...values].filter((v) => !(v in block.values));
     if (missing.length && block.default === undefined) add(['blocks', name, 'values'], `no text for ${block.by}=${missing.join(', ')}; add them or a default`);

@@ -92,7 +92,8 @@ export function compileStoryline(story: Storyline, requested: Record<string, str
     if (chosen === undefined) {
       throw new StorylineError(story.id, [`blocks.${name}.values: no text for ${block.by}=${vars[block.by]} and no default`]);
     }
-    blocks[name] = render(chosen, base, `blocks.${name}.values.${vars[block.by]}`, story.id);
+    // A block may use the blocks above it (a shared phrase inside a longer text).
+    blocks[name] = render(chosen, { ...base, blocks: { ...blocks } }, `blocks.${name}.values.${vars[block.by]}`, story.id);
   }
   const ctx = { ...base, blocks };
   const r = (t: string, where: string) => render(t, ctx, where, story.id);
