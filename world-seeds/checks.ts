@@ -318,5 +318,11 @@ function whensIn(value: unknown, path: Problem['path'], check: (path: Problem['p
       if (v && typeof v === 'object' && !Array.isArray(v) && 'when' in v) check([...path, i, 'when'], (v as { when: When }).when);
       whensIn(v, [...path, i], check);
     });
-  } else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) if (k !== 'when') whensIn(v, [...path, k], check);
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k === 'when') continue;
+      if (v && typeof v === 'object' && !Array.isArray(v) && 'when' in v) check([...path, k, 'when'], (v as { when: When }).when);
+      whensIn(v, [...path, k], check);
+    }
+  }
 }

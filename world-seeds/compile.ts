@@ -62,7 +62,12 @@ function renderDeep(value: unknown, r: (t: string, where: string) => string, whe
       .map(([v, i]) => renderDeep(isRecord(v) ? withoutWhen(v) : v, r, `${where}[${i}]`, vars));
   }
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderDeep(v, r, `${where}.${k}`, vars)]));
+    // A sub-section with its own `when:` (an alert's consequence) exists only under that condition.
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([k, v]) => k === 'when' || !isRecord(v) || matchesWhen(v.when as When | undefined, vars))
+        .map(([k, v]) => [k, renderDeep(isRecord(v) ? withoutWhen(v) : v, r, `${where}.${k}`, vars)]),
+    );
   }
   return value;
 }
