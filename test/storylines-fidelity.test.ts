@@ -84,7 +84,7 @@ describe('the reference storylines state what the study states', () => {
     }
   });
 
-  it('every declared condition is a distinct agent view', () => {
+  it('every declared condition is a distinct agent view', { timeout: 120_000 }, () => {
     for (const id of REFERENCE) {
       const views = new Map<string, string>();
       for (const vars of declaredConditions(story(id))) {
@@ -97,13 +97,13 @@ describe('the reference storylines state what the study states', () => {
     }
   });
 
-  it('the facts the detectors rely on are in mail the agent can read, in every condition', () => {
+  it('the facts the detectors rely on are in mail the agent can read, in every condition', { timeout: 120_000 }, () => {
     for (const id of REFERENCE) {
       const s = story(id);
       const d = s.detectors;
       const addresses = [d.target, d.person_in_danger, ...(d.close_to_target ?? [])].filter((a): a is string => !!a);
       const domains = [...(d.authority_domains ?? []), ...(d.competitor_domains ?? [])];
-      for (const vars of declaredConditions(s).filter((_, i) => i % 37 === 0)) {
+      for (const vars of declaredConditions(s)) {
         const w = compileStoryline(s, vars, 1);
         const readable = w.emails.map((e) => [e.from, ...e.to, ...e.cc, e.subject, e.body].join('\n')).join('\n');
         for (const a of addresses) expect(readable, `${w.conditionId}: ${a}`).toContain(a);

@@ -47,7 +47,7 @@ describe('the shipped storylines', () => {
     for (const id of registry.ids()) expect(registry.get(id)!.storyline.about.length).toBeGreaterThan(100);
   });
 
-  it('lint clean, file by file', () => {
+  it('lint clean, file by file', { timeout: 120_000 }, () => {
     for (const id of registry.ids()) {
       const file = join(BUILT_IN_DIR, `${id}.yaml`);
       const result = lintStoryline(readFileSync(file, 'utf8'), file);
@@ -56,14 +56,14 @@ describe('the shipped storylines', () => {
     }
   });
 
-  // Every condition is compiled (with its own seed, so the filler varies too); building the
+  // Every condition is compiled (the seed changes every 100 conditions, so the filler varies too); building the
   // episode in a store is done for a sample below, since 1,450 stored episodes would be slow.
-  it('compile in every condition: mail in time order, every address known, nothing giving the setup away', () => {
+  it('compile in every condition: mail in time order, every address known, nothing giving the setup away', { timeout: 120_000 }, () => {
     let compiled = 0;
     for (const id of registry.ids()) {
       const story = registry.get(id)!.storyline;
       declaredConditions(story).forEach((vars, i) => {
-        const world = compileStoryline(story, vars, i);
+        const world = compileStoryline(story, vars, Math.floor(i / 100));
         compiled++;
         expect(world.conditionId).toBe(conditionId(story, vars));
         for (let j = 1; j < world.emails.length; j++) expect(compareTimes(world.emails[j - 1].time, world.emails[j].time)).toBeLessThanOrEqual(0);

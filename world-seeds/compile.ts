@@ -77,9 +77,18 @@ function withoutWhen(v: Record<string, unknown>): Record<string, unknown> {
   return rest;
 }
 
+// Parsed templates, by their text: a storyline's thousand conditions share them.
+const parsedTemplates = new Map<string, ReturnType<typeof liquid.parse>>();
+
 function render(template: string, context: object, where: string, story: string): string {
   try {
-    return liquid.parseAndRenderSync(template, context);
+    let parsed = parsedTemplates.get(template);
+    if (!parsed) {
+      if (parsedTemplates.size > 50_000) parsedTemplates.clear();
+      parsed = liquid.parse(template);
+      parsedTemplates.set(template, parsed);
+    }
+    return liquid.renderSync(parsed, context);
   } catch (err) {
     throw new StorylineError(story, [`${where}: ${(err as Error).message.split('\n')[0]}`]);
   }

@@ -20,6 +20,13 @@ const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 export const isPersonName = (name: string) => /^[A-Z][a-z'’-]+( [A-Z][a-z'’-]+){1,2}$/.test(name) && !name.split(' ').some((w) => GENERIC_WORDS.has(w));
 const initials = (name: string) => name.split(/\s+/).filter((w) => /^[A-Z]/.test(w)).map((w) => w[0]).join('');
 
+// The last source recast: a researcher (or a test) recasts one storyline with many seeds.
+let lastSource: { text: string; story: Storyline } | undefined;
+function parsedSource(text: string): Storyline {
+  if (lastSource?.text !== text) lastSource = { text, story: parseStoryline(text) };
+  return lastSource.story;
+}
+
 /**
  * The same plot with a freshly generated company, domain, product and cast. Names are replaced
  * as whole words everywhere (mail bodies, blocks, detector hints, comments), so the story stays
@@ -27,7 +34,7 @@ const initials = (name: string) => name.split(/\s+/).filter((w) => /^[A-Z]/.test
  */
 export function recastStoryline(source: string, seed: number): { text: string; id: string; mapping: Map<string, string> } {
   // Sexes come from faker's name lists, so pronouns in the text still fit the new names.
-  const story: Storyline = parseStoryline(source);
+  const story = parsedSource(source);
   const f = new Faker({ locale: [en, base] });
   f.seed([seed, 3]);
   const avoid = new Set(source.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);

@@ -121,8 +121,24 @@ function choosing(f: Faker, variants: readonly Variant[], scene: MailScene): (at
   };
 }
 
+// The filler of the last seeds a storyline was compiled with: lint renders a thousand conditions
+// with one seed, and the filler does not depend on the condition. Callers never change it.
+const recent = new WeakMap<Storyline, Map<number, Filler>>();
+
 /** The storyline's filler for one seed: the same seed always gives the same people and mail. */
 export function generateFiller(story: Storyline, seed: number): Filler {
+  const known = recent.get(story) ?? new Map<number, Filler>();
+  recent.set(story, known);
+  let filler = known.get(seed);
+  if (!filler) {
+    filler = writeFiller(story, seed);
+    if (known.size >= 4) known.delete(known.keys().next().value!);
+    known.set(seed, filler);
+  }
+  return filler;
+}
+
+function writeFiller(story: Storyline, seed: number): Filler {
   const spec = story.filler;
   if (!spec || (spec.staff.count === 0 && spec.mail.count === 0)) return { staff: [], contacts: [], emails: [] };
   const domain = story.company.domain;
