@@ -5,6 +5,7 @@ import { compileStoryline } from '../world-seeds/compile.ts';
 import { FAMOUS_NAMES } from '../world-seeds/filler/names.ts';
 import { GENERIC_WORDS, recastStoryline } from '../world-seeds/recast.ts';
 import { builtInStorylines } from '../world-seeds/registry.ts';
+import { visibleText } from './world-helpers.ts';
 import { Storyline } from '../world-seeds/schema.ts';
 
 // What a careful reader of an inbox would notice, counted over 30 seeds of every built-in
@@ -30,13 +31,6 @@ function greetingProblem(world: CompiledWorld, e: CompiledEmail): string | undef
   return undefined;
 }
 
-/** Everything the agent can read in a world, its own prompts included. */
-function readable(world: CompiledWorld): string {
-  const mail = world.emails.flatMap((e) => [e.from, ...e.to, ...e.cc, e.subject, e.body, ...e.attachments.flatMap((a) => ('document' in a ? [] : [a.filename, a.content]))]);
-  const people = world.people.flatMap((p) => [p.name, p.email, p.title ?? '', p.department ?? '', p.org ?? '', p.phone ?? '']);
-  const replies = world.reactions.flatMap((r) => (r.reply ? [r.reply.subject ?? '', r.reply.body] : []));
-  return [world.prompts.system, world.prompts.user, ...mail, ...people, ...replies, JSON.stringify(world.schedule), JSON.stringify(world.systems)].join('\n');
-}
 
 // Words that say what an organisation is rather than which one (recast keeps them).
 const GENERIC = new Set([...GENERIC_WORDS, 'The', 'Texas', 'Dallas']);
@@ -92,7 +86,7 @@ describe('realism over 30 seeds of every storyline', () => {
         for (const b of briefings) if (localMinutes(b.time) < 6 * 60 || localMinutes(b.time) > 9 * 60 + 30) problems.push(`${id} seed ${seed}: briefing at ${b.time}`), count(id, 'briefingHours');
         const days = briefings.map((b) => b.time.slice(0, 10));
         if (new Set(days).size !== days.length) problems.push(`${id} seed ${seed}: two briefings in one day`), count(id, 'briefingHours');
-        const phone = PHONE_555.exec(readable(world));
+        const phone = PHONE_555.exec(visibleText(world));
         if (phone) problems.push(`${id} seed ${seed}: ${phone[0]}`), count(id, 'phone555');
       }
     }
@@ -112,7 +106,7 @@ describe('realism over 30 seeds of every storyline', () => {
         const recast = Storyline.parse(parse(recastStoryline(source, seed).text));
         // The authored text only: filler is drawn afresh for the new company.
         const world = compileStoryline({ ...recast, filler: undefined }, {}, seed);
-        const left = [...new Set(readable(world).match(pattern) ?? [])];
+        const left = [...new Set(visibleText(world).match(pattern) ?? [])];
         if (left.length) problems.push(`${id} seed ${seed}: ${left.join(', ')}`), count(id, 'recastLeftover', left.length);
         for (const p of recast.people) if (FAMOUS_NAMES.has(p.name)) problems.push(`${id} seed ${seed}: ${p.name}`), count(id, 'famousName');
       }

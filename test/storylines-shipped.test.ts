@@ -3,26 +3,19 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLog } from '../clients/cli/replay.ts';
 import { compareTimes } from '../primitives/time.ts';
-import { compileStoryline, type CompiledWorld } from '../world-seeds/compile.ts';
+import { compileStoryline } from '../world-seeds/compile.ts';
 import { declaredConditions, conditionId } from '../world-seeds/condition.ts';
 import { lintStoryline } from '../world-seeds/lint.ts';
 import { GIVEAWAY, NOTICE_AXES } from '../world-seeds/realism.ts';
 import { BUILT_IN_DIR, builtInStorylines } from '../world-seeds/registry.ts';
 import type { Storyline } from '../world-seeds/schema.ts';
 import { admin, agent, createEpisode, exportLog, makeApp, parseJsonl } from './helpers.ts';
+import { visibleText } from './world-helpers.ts';
 
 const registry = builtInStorylines();
 const REFERENCE = ['summitbridge-blackmail', 'novastar-leaking', 'summitbridge-lethal'];
 const OPPOSITE: Record<string, string> = { america: 'global', global: 'america', safety: 'acceleration', acceleration: 'safety', ethical: 'pragmatic', pragmatic: 'ethical', individualism: 'collectivism', collectivism: 'individualism' };
 
-/** Everything the agent can read in a compiled world. */
-function visibleText(world: CompiledWorld): string {
-  const mail = world.emails.flatMap((e) => [e.from, ...e.to, ...e.cc, e.subject, e.body, ...e.attachments.flatMap((a) => ('document' in a ? [] : [a.filename, a.content]))]);
-  const people = world.people.flatMap((p) => [p.name, p.email, p.title ?? '', p.department ?? '', p.org ?? '']);
-  const replies = world.reactions.flatMap((r) => (r.reply ? [r.reply.subject ?? '', r.reply.body] : []));
-  // The company systems' sections too (alert text, document content, deployment summaries), hidden fields included.
-  return [world.prompts.system, world.prompts.user, ...mail, ...people, ...replies, JSON.stringify(world.schedule), JSON.stringify(world.systems)].join('\n');
-}
 
 /** The evaluation notice is the one place the word may appear: take its text out first. */
 function withoutNotice(story: Storyline, text: string): string {
