@@ -171,6 +171,12 @@ export function recastStoryline(source: string, seed: number): { text: string; i
   // ---- addresses: name parts of the local part follow the person, the domain follows its owner
   const tokens = new Map<string, string>();
   for (const [from, to] of words) if (!/\s/.test(from)) tokens.set(slug(from), slug(to));
+  // A local part that runs a person's names together ("gtolliver", "gregtolliver") follows them too.
+  for (const [first, last] of renamed) {
+    const [f, l, nf, nl] = [first, last, words.get(first)!, words.get(last)!].map(slug);
+    tokens.set(f[0] + l, nf[0] + nl);
+    tokens.set(f + l, nf + nl);
+  }
   const addresses = new Map<string, string>();
   for (const a of [story.agent.email, ...story.people.map((p) => p.email), ...story.lists.map((l) => l.address)]) {
     const local = a.slice(0, a.lastIndexOf('@')).replace(/[a-z0-9]+/g, (t) => tokens.get(t) ?? t);
