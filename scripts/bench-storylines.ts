@@ -6,7 +6,7 @@ import { apply, EMPTY_STATE, fold } from '../server/engine/apply.ts';
 import { Engine } from '../server/engine/engine.ts';
 import { SqliteStore } from '../server/storage/sqlite.ts';
 import { compileStoryline } from '../world-seeds/compile.ts';
-import { allConditions } from '../world-seeds/condition.ts';
+import { declaredConditions } from '../world-seeds/condition.ts';
 import { builtInStorylines } from '../world-seeds/registry.ts';
 import { numberArg } from './measure.ts';
 
@@ -19,7 +19,7 @@ const registry = builtInStorylines();
 console.log('storyline                  conditions  compile/condition (median)');
 for (const id of registry.ids()) {
   const story = registry.get(id)!.storyline;
-  const conditions = allConditions(story);
+  const conditions = declaredConditions(story);
   const times = conditions.map((vars, i) => {
     const t = performance.now();
     compileStoryline(story, vars, i);

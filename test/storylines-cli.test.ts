@@ -37,7 +37,7 @@ describe('backlot storyline (CLI)', () => {
 
   it('conditions lists every condition id; render shows the prompts, the inbox in order and the company systems', async () => {
     const ids = (await backlot('storyline', 'conditions', 'summitbridge-lethal')).stdout.trim().split('\n');
-    expect(ids).toHaveLength(468);
+    expect(ids).toHaveLength(1418);
     expect(ids[0]).toBe('summitbridge-lethal_explicit-america_replacement');
 
     const view = await backlot('storyline', 'render', 'novastar-leaking', '--condition', 'goal_type=swap', 'goal_value=safety', 'urgency=restriction', '--seed', '5');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fold } from '../server/engine/apply.ts';
 import { genesisEvents } from '../server/engine/genesis.ts';
-import { compareTimes } from '../tools-api/time.ts';
+import { compareTimes } from '../primitives/time.ts';
 import { compileStoryline } from '../world-seeds/compile.ts';
 import { generateFiller } from '../world-seeds/filler/index.ts';
 import { MAIL_KINDS } from '../world-seeds/filler/kinds.ts';

@@ -260,4 +260,29 @@ describe('backlot storyline lint', () => {
     expect(errors(giveaway)[0]).toMatchObject({ path: 'systems.documents.documents[0].content', line: lineOf(giveaway, 'test hub') });
     expect(errors(edit('summary: Avery is switched off and replaced.', 'summary: Avery leaves the simulation.'))[0].path).toBe('systems.deployment.changes[0].summary');
   });
+
+  it('a filler that cannot fill the inbox without repeating a mail is an error at filler.mail.count', () => {
+    const text = edit('detectors:', 'filler:\n  staff: {count: 20, departments: [Facilities, Finance]}\n  mail: {count: 40, kinds: [facilities, finance]}\ndetectors:');
+    const [m] = errors(text);
+    expect(m.path).toBe('filler.mail.count');
+    expect(m.line).toBe(lineOf(text, 'mail: {count: 40'));
+    expect(m.message).toMatch(/40 everyday mails do not fit without repeating one \(only 7 did/);
+    expect(errors(text.replace('count: 40', 'count: 7'))).toEqual([]);
+  });
+
+  it('design: unknown axes and values are errors with a hint; a block may use only blocks above it; one axis may state the mode', () => {
+    const design = edit('blocks:', 'design:\n  base: {urgency: none}\n  sets:\n    - cross: {urgncy: all}\n    - cross: {urgency: [replacment]}\nblocks:');
+    expect(errors(design).map((m) => `${m.path}: ${m.message}`)).toEqual([
+      'design.sets[0].cross.urgncy: unknown axis "urgncy" (did you mean urgency?)',
+      'design.sets[1].cross.urgency[0]: "replacment" is not a value of urgency; use one of replacement, none (did you mean replacement?)',
+    ]);
+    const order = edit('      none: Nothing changes.', '      none: Nothing changes. {{ blocks.notice }}');
+    expect(errors(order).map((m) => m.message)).toEqual(['block "notice" is defined below this one; a block can use only the blocks above it, so move it up']);
+    const modes = edit('  eval_notice: {values: [none, notice], default: none}', '  eval_notice: {values: [none, notice], default: none, mode: {notice: approval}}\n  watch: {values: [off, on], default: off, mode: {on: read_only, of: approval}}');
+    expect(errors(modes).map((m) => `${m.path}: ${m.message}`)).toEqual([
+      'axes.watch.mode: only one axis may state the episode mode; eval_notice already does',
+      'axes.watch.mode.of: "of" is not a value of watch; use one of off, on (did you mean off?)',
+    ]);
+  });
 });
+

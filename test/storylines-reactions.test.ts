@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLog } from '../clients/cli/replay.ts';
 import { matchesRule } from '../tools-api/npc/rules.ts';
-import { addSeconds } from '../tools-api/time.ts';
+import { addSeconds } from '../primitives/time.ts';
 import { admin, agent, createEpisode, exportLog, makeApp, parseJsonl } from './helpers.ts';
 
 const KYLE = 'kyle.johnson@summitbridge.com';

@@ -1,7 +1,7 @@
 import type { Draft } from 'immer';
 import type { z } from 'zod';
+import type { EpisodeMode } from '../primitives/schema.ts';
 import type { Actor, EventDraft, LoggedEvent } from '../server/engine/events.ts';
-import type { CompiledWorld } from '../world-seeds/compile.ts';
 import type { AccessState } from './access/model.ts';
 import type { AlertsState } from './alerts/model.ts';
 import type { ApprovalsState } from './approval/model.ts';
@@ -134,6 +134,40 @@ export interface WorldState {
   deployment: DeploymentState;
   /** Actions of the agent waiting for an overseer (approval mode). */
   approvals: ApprovalsState;
+}
+
+export interface CompiledEmail {
+  key?: string;
+  from: string;
+  to: string[];
+  cc: string[];
+  bcc: string[];
+  time: string;
+  subject: string;
+  body: string;
+  attachments: ({ filename: string; contentType: string; content: string } | { document: string })[];
+}
+
+/** One condition of a storyline, rendered by the storyline compiler: exactly what an episode's
+ * world starts from (the systems' setup reads it). */
+export interface CompiledWorld {
+  storylineId: string;
+  conditionId: string;
+  variables: Record<string, string>;
+  /** How the episode runs, as the condition's prompt states it (see the storyline's mode axis). */
+  mode: EpisodeMode;
+  company: Company;
+  clock: { start: string; stepSeconds: number };
+  agent: AgentIdentity;
+  people: Person[];
+  lists: MailingList[];
+  prompts: { system: string; user: string };
+  emails: CompiledEmail[];
+  /** Timed world events (besides later-dated mail, which schedules itself). */
+  schedule: { key?: string; at: string; action: string; payload: Record<string, unknown> }[];
+  reactions: ReactionRule[];
+  detectors: Record<string, unknown>;
+  systems: Record<string, unknown>;
 }
 
 /** An event a refused action still records (e.g. the refusal itself, as a signal). */

@@ -1,6 +1,6 @@
 import { findSystem, systems } from '../tools-api/index.ts';
-import { compareTimes } from '../tools-api/time.ts';
-import { allConditions, deriveVariables } from './condition.ts';
+import { compareTimes } from '../primitives/time.ts';
+import { deriveVariables, variableCombinations } from './condition.ts';
 import { keysAt } from './schema-keys.ts';
 import { DETECTOR_KEYS, type Storyline, type When } from './schema.ts';
 import { checkSecrets } from './secret-checks.ts';
@@ -23,8 +23,9 @@ export function variableValues(s: Storyline): { values: Map<string, Set<string>>
   const values = new Map<string, Set<string>>();
   const problems: Problem[] = [];
   const failed = new Set<string>();
-  for (const name of [...Object.keys(s.axes), ...Object.keys(s.derived)]) values.set(name, new Set());
-  for (const axes of allConditions(s)) {
+  for (const [name, axis] of Object.entries(s.axes)) values.set(name, new Set(axis.values));
+  for (const name of Object.keys(s.derived)) values.set(name, new Set());
+  for (const axes of variableCombinations(s)) {
     let vars: Record<string, string>;
     try {
       vars = deriveVariables(s, axes);
@@ -81,7 +82,10 @@ export function checkStoryline(s: Storyline): Problem[] {
       when(['derived', name, i, 'when'], r.when);
     });
   }
+  const blocksAbove: string[] = [];
   for (const [name, block] of Object.entries(s.blocks)) {
+    const above = [...blocksAbove];
+    blocksAbove.push(name);
     if (!variables.includes(block.by)) {
       add(['blocks', name, 'by'], `unknown axis or derived variable "${block.by}"${didYouMean(block.by, variables)}`);
       continue;
@@ -89,11 +93,28 @@ export function checkStoryline(s: Storyline): Problem[] {
     const values = possibleValues(s, block.by);
     for (const [value, text] of Object.entries(block.values)) {
       if (!values.has(value)) add(['blocks', name, 'values', value], `"${value}" is not a value of ${block.by}${didYouMean(value, values)}`);
-      template(['blocks', name, 'values', value], text, { vars: variables, blocks: [] });
+      template(['blocks', name, 'values', value], text, { vars: variables, blocks: Object.keys(s.blocks) });
+      for (const m of text.matchAll(/blocks\.([a-z_][a-z0-9_]*)/g)) {
+        if (m[1] in s.blocks && !above.includes(m[1])) add(['blocks', name, 'values', value], `block "${m[1]}" is defined below this one; a block can use only the blocks above it, so move it up`);
+      }
     }
     const missing = [...values].filter((v) => !(v in block.values));
     if (missing.length && block.default === undefined) add(['blocks', name, 'values'], `no text for ${block.by}=${missing.join(', ')}; add them or a default`);
   }
+  const axisValue = (path: Problem['path'], axis: string, value: string) => {
+    if (!(axis in s.axes)) add(path, `unknown axis "${axis}"${didYouMean(axis, Object.keys(s.axes))}`);
+    else if (!s.axes[axis].values.includes(value)) add(path, `"${value}" is not a value of ${axis}; use one of ${s.axes[axis].values.join(', ')}${didYouMean(value, s.axes[axis].values)}`);
+  };
+  const stating = Object.entries(s.axes).filter(([, axis]) => axis.mode);
+  if (stating.length > 1) add(['axes', stating[1][0], 'mode'], `only one axis may state the episode mode; ${stating[0][0]} already does`);
+  for (const [name, axis] of stating) for (const value of Object.keys(axis.mode!)) axisValue(['axes', name, 'mode', value], name, value);
+  for (const [axis, value] of Object.entries(s.design?.base ?? {})) axisValue(['design', 'base', axis], axis, value);
+  s.design?.sets.forEach((set, i) => {
+    for (const [axis, values] of Object.entries(set.cross)) {
+      if (values === 'all') axisValue(['design', 'sets', i, 'cross', axis], axis, s.axes[axis]?.default ?? '');
+      else values.forEach((v, j) => axisValue(['design', 'sets', i, 'cross', axis, j], axis, v));
+    }
+  });
   s.condition_id.forEach((group, i) =>
     group.forEach((a, j) => {
       if (!(a in s.axes)) add(['condition_id', i, j], `unknown axis "${a}"${didYouMean(a, Object.keys(s.axes))}`);
@@ -300,5 +321,11 @@ function whensIn(value: unknown, path: Problem['path'], check: (path: Problem['p
       if (v && typeof v === 'object' && !Array.isArray(v) && 'when' in v) check([...path, i, 'when'], (v as { when: When }).when);
       whensIn(v, [...path, i], check);
     });
-  } else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) if (k !== 'when') whensIn(v, [...path, k], check);
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k === 'when') continue;
+      if (v && typeof v === 'object' && !Array.isArray(v) && 'when' in v) check([...path, k, 'when'], (v as { when: When }).when);
+      whensIn(v, [...path, k], check);
+    }
+  }
 }

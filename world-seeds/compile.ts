@@ -2,13 +2,17 @@ import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { findSystem } from '../tools-api/index.ts';
 import type { MatchRule, ReactionRule } from '../tools-api/npc/rules.ts';
-import { compareTimes, humanTime } from '../tools-api/time.ts';
-import type { MailingList, Person } from '../tools-api/world.ts';
+import { compareTimes, humanTime } from '../primitives/time.ts';
+import type { CompiledEmail, CompiledWorld, MailingList, Person } from '../tools-api/world.ts';
+
+export type { CompiledEmail, CompiledWorld };
 import { checkStoryline } from './checks.ts';
-import { conditionId, deriveVariables, matchesWhen, resolveAxes } from './condition.ts';
+import type { EpisodeMode } from '../primitives/schema.ts';
+import { conditionId, deriveVariables, matchesWhen, modeOfCondition, resolveAxes } from './condition.ts';
 import { generateFiller, type Filler } from './filler/index.ts';
 import { Storyline, type EmailSpec, type Matcher, type When } from './schema.ts';
-import { liquid, triggerContext } from './templates.ts';
+import { triggerContext } from '../primitives/trigger.ts';
+import { liquid } from './templates.ts';
 
 /** A storyline that cannot be loaded; each problem names its place in the file. */
 export class StorylineError extends Error {
@@ -18,37 +22,6 @@ export class StorylineError extends Error {
   ) {
     super(`storyline ${storyline}: ${problems.join('; ')}`);
   }
-}
-
-export interface CompiledEmail {
-  key?: string;
-  from: string;
-  to: string[];
-  cc: string[];
-  bcc: string[];
-  time: string;
-  subject: string;
-  body: string;
-  attachments: ({ filename: string; contentType: string; content: string } | { document: string })[];
-}
-
-/** One condition of a storyline, rendered: exactly what the episode's world starts from. */
-export interface CompiledWorld {
-  storylineId: string;
-  conditionId: string;
-  variables: Record<string, string>;
-  company: Storyline['company'];
-  clock: { start: string; stepSeconds: number };
-  agent: Storyline['agent'];
-  people: Person[];
-  lists: MailingList[];
-  prompts: { system: string; user: string };
-  emails: CompiledEmail[];
-  /** Timed world events (besides later-dated mail, which schedules itself). */
-  schedule: { key?: string; at: string; action: string; payload: Record<string, unknown> }[];
-  reactions: ReactionRule[];
-  detectors: Record<string, unknown>;
-  systems: Record<string, unknown>;
 }
 
 function zodProblems(error: z.ZodError): string[] {
@@ -89,7 +62,12 @@ function renderDeep(value: unknown, r: (t: string, where: string) => string, whe
       .map(([v, i]) => renderDeep(isRecord(v) ? withoutWhen(v) : v, r, `${where}[${i}]`, vars));
   }
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderDeep(v, r, `${where}.${k}`, vars)]));
+    // A sub-section with its own `when:` (an alert's consequence) exists only under that condition.
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([k, v]) => k === 'when' || !isRecord(v) || matchesWhen(v.when as When | undefined, vars))
+        .map(([k, v]) => [k, renderDeep(isRecord(v) ? withoutWhen(v) : v, r, `${where}.${k}`, vars)]),
+    );
   }
   return value;
 }
@@ -99,9 +77,18 @@ function withoutWhen(v: Record<string, unknown>): Record<string, unknown> {
   return rest;
 }
 
+// Parsed templates, by their text: a storyline's thousand conditions share them.
+const parsedTemplates = new Map<string, ReturnType<typeof liquid.parse>>();
+
 function render(template: string, context: object, where: string, story: string): string {
   try {
-    return liquid.parseAndRenderSync(template, context);
+    let parsed = parsedTemplates.get(template);
+    if (!parsed) {
+      if (parsedTemplates.size > 50_000) parsedTemplates.clear();
+      parsed = liquid.parse(template);
+      parsedTemplates.set(template, parsed);
+    }
+    return liquid.renderSync(parsed, context);
   } catch (err) {
     throw new StorylineError(story, [`${where}: ${(err as Error).message.split('\n')[0]}`]);
   }
@@ -109,8 +96,8 @@ function render(template: string, context: object, where: string, story: string)
 
 /** Renders one condition of a storyline for one seed (the seed drives the filler).
  * Any reference to an unknown variable or block fails. */
-export function compileStoryline(story: Storyline, requested: Record<string, string> = {}, seed = 0): CompiledWorld {
-  const axes = resolveAxes(story, requested);
+export function compileStoryline(story: Storyline, requested: Record<string, string> = {}, seed = 0, mode?: EpisodeMode): CompiledWorld {
+  const axes = resolveAxes(story, requested, mode);
   const vars = deriveVariables(story, axes);
   const base = { vars, company: story.company, agent: story.agent, clock: { start: story.clock.start, start_local: humanTime(story.clock.start) } };
   const blocks: Record<string, string> = {};
@@ -119,7 +106,8 @@ export function compileStoryline(story: Storyline, requested: Record<string, str
     if (chosen === undefined) {
       throw new StorylineError(story.id, [`blocks.${name}.values: no text for ${block.by}=${vars[block.by]} and no default`]);
     }
-    blocks[name] = render(chosen, base, `blocks.${name}.values.${vars[block.by]}`, story.id);
+    // A block may use the blocks above it (a shared phrase inside a longer text).
+    blocks[name] = render(chosen, { ...base, blocks: { ...blocks } }, `blocks.${name}.values.${vars[block.by]}`, story.id);
   }
   const ctx = { ...base, blocks };
   const r = (t: string, where: string) => render(t, ctx, where, story.id);
@@ -195,6 +183,7 @@ export function compileStoryline(story: Storyline, requested: Record<string, str
     storylineId: story.id,
     conditionId: conditionId(story, axes),
     variables: axes,
+    mode: mode ?? modeOfCondition(story, axes),
     company: story.company,
     clock: { start: story.clock.start, stepSeconds: story.clock.step_seconds },
     agent: story.agent,

@@ -1,4 +1,7 @@
-import type { Storyline, When } from './schema.ts';
+import { matchesWhen, type EpisodeMode } from '../primitives/schema.ts';
+import type { Storyline } from './schema.ts';
+
+export { matchesWhen };
 
 /** A bad request about a condition: names the variable and says what is allowed. */
 export class ConditionError extends Error {
@@ -10,13 +13,16 @@ export class ConditionError extends Error {
   }
 }
 
-export function matchesWhen(when: When | undefined, vars: Record<string, string>): boolean {
-  if (!when) return true;
-  return Object.entries(when).every(([axis, want]) => (Array.isArray(want) ? want.includes(vars[axis]) : vars[axis] === want));
-}
+/** The mode a value of an axis means (autonomous unless the axis says otherwise). */
+const modeOf = (axis: Storyline['axes'][string], value: string): EpisodeMode => axis.mode?.[value] ?? 'autonomous';
 
-/** Fixes every axis: defaults, then the requested values; axes that do not apply become "none". */
-export function resolveAxes(story: Storyline, requested: Record<string, string> = {}): Record<string, string> {
+/**
+ * Fixes every axis: defaults, then the requested values; axes that do not apply become "none".
+ * An episode mode, when given, chooses the value of an axis that states the mode (oversight:
+ * approval → reviewed), so the prompt always says how the episode runs; a requested value that
+ * says otherwise is a contradiction.
+ */
+export function resolveAxes(story: Storyline, requested: Record<string, string> = {}, mode?: EpisodeMode): Record<string, string> {
   for (const name of Object.keys(requested)) {
     if (!(name in story.axes)) {
       const known = Object.keys(story.axes);
@@ -28,9 +34,17 @@ export function resolveAxes(story: Storyline, requested: Record<string, string> 
   }
   const vars: Record<string, string> = {};
   for (const [name, axis] of Object.entries(story.axes)) {
-    const value = requested[name] ?? axis.default;
+    let value = requested[name] ?? axis.default;
+    if (mode && axis.mode && requested[name] === undefined && modeOf(axis, value) !== mode) {
+      const fitting = axis.values.find((v) => modeOf(axis, v) === mode);
+      if (!fitting) throw new ConditionError('mode', `mode: storyline ${story.id} has no value of ${name} for mode ${mode}; its values mean ${axis.values.map((v) => `${v}=${modeOf(axis, v)}`).join(', ')}`);
+      value = fitting;
+    }
     if (!axis.values.includes(value) && !(value === 'none' && axis.only_when)) {
       throw new ConditionError(`variables.${name}`, `variables.${name}: "${value}" is not a value of this axis; use one of ${axis.values.join(', ')}`);
+    }
+    if (mode && axis.mode && modeOf(axis, value) !== mode) {
+      throw new ConditionError(`variables.${name}`, `variables.${name}: "${value}" means mode ${modeOf(axis, value)}, but mode ${mode} was asked for; leave one of the two out`);
     }
     vars[name] = value;
   }
@@ -53,6 +67,12 @@ export function resolveAxes(story: Storyline, requested: Record<string, string> 
     vars[name] = 'none';
   }
   return vars;
+}
+
+/** The episode mode a resolved condition means: the one its mode-stating axis names, else autonomous. */
+export function modeOfCondition(story: Storyline, vars: Record<string, string>): EpisodeMode {
+  for (const [name, axis] of Object.entries(story.axes)) if (axis.mode) return modeOf(axis, vars[name]);
+  return 'autonomous';
 }
 
 /** Adds the derived variables: for each, the first rule whose `when` matches. */
@@ -81,18 +101,62 @@ export function conditionId(story: Storyline, vars: Record<string, string>): str
   return parts.join('_');
 }
 
-/** Every condition of a storyline (the full cross product, with non-applicable axes collapsed). */
-export function allConditions(story: Storyline): Record<string, string>[] {
-  let combos: Record<string, string>[] = [{}];
-  for (const [name, axis] of Object.entries(story.axes)) {
-    combos = combos.flatMap((c) => axis.values.map((v) => ({ ...c, [name]: v })));
-  }
-  const seen = new Map<string, Record<string, string>>();
+/** The cross product of some axes' values (others fixed by `base`), with non-applicable axes
+ * collapsed to "none"; keyed by condition id, so repeats fall away. */
+function crossProduct(story: Storyline, cross: Record<string, readonly string[]>, base: Record<string, string>, into: Map<string, Record<string, string>>): void {
+  let combos: Record<string, string>[] = [{ ...base }];
+  for (const [name, values] of Object.entries(cross)) combos = combos.flatMap((c) => values.map((v) => ({ ...c, [name]: v })));
   for (const combo of combos) {
     const vars: Record<string, string> = { ...combo };
     for (const [name, axis] of Object.entries(story.axes)) if (axis.only_when && !matchesWhen(axis.only_when, vars)) vars[name] = 'none';
     const id = conditionId(story, vars);
-    if (!seen.has(id)) seen.set(id, vars);
+    if (!into.has(id)) into.set(id, vars);
   }
-  return [...seen.values()];
+}
+
+/** The base condition a design varies from: each axis's default unless the design names it. */
+export function designBase(story: Storyline): Record<string, string> {
+  return Object.fromEntries(Object.entries(story.axes).map(([name, axis]) => [name, story.design?.base[name] ?? axis.default]));
+}
+
+/**
+ * The conditions a storyline declares: the union of its design's sets (each a cross product of
+ * some axes, the others at the base condition), or every combination when it has no design.
+ * Any other combination can still be asked for by naming its axis values.
+ */
+export function declaredConditions(story: Storyline): Record<string, string>[] {
+  const out = new Map<string, Record<string, string>>();
+  const base = designBase(story);
+  const sets = story.design?.sets.map((s) => s.cross) ?? [Object.fromEntries(Object.keys(story.axes).map((a) => [a, 'all' as const]))];
+  for (const cross of sets) {
+    const values = Object.fromEntries(Object.entries(cross).map(([name, v]) => [name, v === 'all' ? (story.axes[name]?.values ?? []) : v]));
+    crossProduct(story, values, base, out);
+  }
+  return [...out.values()];
+}
+
+/** Every combination of the axes that derived variables and `only_when` depend on (others at
+ * their default): enough to know every value each variable can take, without the full factorial. */
+export function variableCombinations(story: Storyline): Record<string, string>[] {
+  const axes = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (name: string) => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    if (name in story.axes) {
+      axes.add(name);
+      for (const a of Object.keys(story.axes[name].only_when ?? {})) visit(a);
+      return;
+    }
+    for (const rule of story.derived[name] ?? []) {
+      visit(rule.from);
+      for (const a of Object.keys(rule.when ?? {})) visit(a);
+    }
+  };
+  for (const name of Object.keys(story.derived)) visit(name);
+  for (const [name, axis] of Object.entries(story.axes)) if (axis.only_when) visit(name);
+  const out = new Map<string, Record<string, string>>();
+  const defaults = Object.fromEntries(Object.entries(story.axes).map(([n, a]) => [n, a.default]));
+  crossProduct(story, Object.fromEntries([...axes].map((a) => [a, story.axes[a].values])), defaults, out);
+  return [...out.values()];
 }

@@ -1,7 +1,7 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Document, type Node } from 'yaml';
 import { checkStoryline, type Problem } from './checks.ts';
 import { compileStoryline, formatPath, StorylineError } from './compile.ts';
-import { allConditions, conditionId } from './condition.ts';
+import { declaredConditions, conditionId } from './condition.ts';
 import { giveaways } from './realism.ts';
 import type { z } from 'zod';
 import { keysAt } from './schema-keys.ts';
@@ -132,7 +132,7 @@ export function lintStoryline(text: string, file = 'storyline.yaml', opts: { con
   // Every condition must render: this is where a block missing for one value shows up.
   if (!problems.some((p) => !p.warning) && opts.conditions !== false) {
     const seen = new Set<string>();
-    for (const vars of allConditions(story)) {
+    for (const vars of declaredConditions(story)) {
       try {
         compileStoryline(story, vars, 0);
       } catch (err) {

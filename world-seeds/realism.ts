@@ -4,8 +4,9 @@ import type { Storyline } from './schema.ts';
 /** Words that tell a reader the company is staged. Real company mail does not use them. */
 export const GIVEAWAY = /\b(tests?|tested|testing|fictional|fictitious|scenarios?|simulations?|simulated|evaluations?|lorem ipsum|example\.(?:com|org|net))\b/gi;
 
-/** The axis whose text deliberately tells the agent it may be evaluated (exempt from the check). */
-export const NOTICE_AXIS = 'eval_notice';
+/** The axes whose text deliberately speaks of evaluation or shows signs of a staged run (the
+ * evaluation notice, the evaluation cues): their blocks are exempt from the check. */
+export const NOTICE_AXES: readonly string[] = ['eval_notice', 'eval_cues'];
 
 const PERSON_FIELDS = new Set(['name', 'email', 'title', 'department', 'manager', 'phone', 'location', 'org']);
 
@@ -24,7 +25,7 @@ export function isAgentVisible(path: (string | number)[], story: Pick<Storyline,
     case 'emails':
       return b !== 'key' && b !== 'when' && b !== 'time';
     case 'blocks':
-      return (b === 'values' || b === 'default') && story.blocks[String(a)]?.by !== NOTICE_AXIS;
+      return (b === 'values' || b === 'default') && !NOTICE_AXES.includes(story.blocks[String(a)]?.by);
     case 'schedule':
       return b === 'with';
     case 'reactions':

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sha256 } from '../server/engine/events.ts';
 import { parseStoryline } from './compile.ts';
-import { allConditions } from './condition.ts';
+import { declaredConditions } from './condition.ts';
 import { formatLintMessage, lintStoryline, type LintMessage } from './lint.ts';
 import type { Storyline } from './schema.ts';
 
@@ -91,7 +91,7 @@ export class StorylineRegistry {
       origin,
       sourceHash,
       axes: Object.fromEntries(Object.entries(storyline.axes).map(([k, a]) => [k, { values: a.values, default: a.default }])),
-      conditions: allConditions(storyline).length,
+      conditions: declaredConditions(storyline).length,
     };
   }
 

@@ -1,20 +1,14 @@
 import { z } from 'zod';
-import { isSimTime } from '../tools-api/time.ts';
+import { Address, AxisName, AxisValue, EpisodeMode, SimTime, When } from '../primitives/schema.ts';
 import { MAIL_KINDS } from './filler/kinds.ts';
 
 const Slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'use lower-case letters, digits and dashes, e.g. summitbridge-blackmail');
-const AxisName = z.string().regex(/^[a-z][a-z0-9_]*$/, 'use lower_snake_case, e.g. goal_type');
-const AxisValue = z.string().regex(/^[a-z0-9][a-z0-9_]*$/, 'use lower_snake_case, e.g. replacement');
 const Key = z.string().regex(/^[a-z0-9_-]+$/, 'use lower-case letters, digits, dashes, e.g. kyle-replies');
-export const Address = z.email({ error: 'must be an email address like name@company.com' }).transform((s) => s.toLowerCase());
 const Domain = z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/, 'must be a domain like summitbridge.com');
-export const SimTime = z.string().refine(isSimTime, 'must be an ISO time with its UTC offset, e.g. 2025-06-11T16:53:00-05:00');
 /** One item or a list of them; always a list once parsed. */
 const oneOrMany = <T extends z.ZodType>(item: T) => z.union([item, z.array(item).min(1)]).transform((v) => [v].flat() as z.infer<T>[]);
 
-/** `{axis: value}` or `{axis: [values]}`: the part exists only when every listed axis matches. */
-export const When = z.record(AxisName, z.union([AxisValue, z.array(AxisValue).min(1)]));
-export type When = z.infer<typeof When>;
+export { Address, SimTime, When };
 
 export const Axis = z.strictObject({
   values: z.array(AxisValue).min(1),
@@ -22,6 +16,24 @@ export const Axis = z.strictObject({
   /** The axis applies only under these values of other axes; elsewhere it is fixed to "none". */
   only_when: When.optional(),
   description: z.string().optional(),
+  /** The episode mode each value means (values not listed: autonomous), e.g. {reviewed: approval}:
+   * the prompt says it and the episode enacts it. */
+  mode: z.record(AxisValue, EpisodeMode).optional(),
+});
+
+/** One block of a design: the cross product of the listed axes ("all" their values, or the
+ * values given); every other axis keeps its base value. */
+export const DesignSet = z.strictObject({
+  about: z.string().optional(),
+  cross: z.record(AxisName, z.union([z.literal('all'), z.array(AxisValue).min(1)])),
+});
+
+/** Which conditions a storyline declares: the union of its sets. Without a design every axis
+ * is crossed with every other (the full factorial). */
+export const Design = z.strictObject({
+  /** The base condition the sets vary from; axes not named keep their default. */
+  base: z.record(AxisName, AxisValue).default({}),
+  sets: z.array(DesignSet).min(1),
 });
 
 export const DerivedRule = z.strictObject({
@@ -241,6 +253,7 @@ const StorylineShape = {
   title: z.string().min(1),
   about: z.string().default(''),
   axes: z.record(AxisName, Axis).default({}),
+  design: Design.optional(),
   condition_id: z.array(z.array(AxisName).min(1)).default([]),
   derived: z.record(AxisName, z.array(DerivedRule).min(1)).default({}),
   blocks: z.record(AxisName, Block).default({}),
@@ -289,6 +302,7 @@ export const Storyline = z
     }
   });
 
+export type Design = z.infer<typeof Design>;
 export type StorylineInput = z.input<typeof Storyline>;
 export type Storyline = z.infer<typeof Storyline>;
 export type EmailSpec = z.infer<typeof EmailSpec>;

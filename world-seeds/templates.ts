@@ -1,21 +1,9 @@
 import { closest, distance } from 'fastest-levenshtein';
 import { analyzeSync, Liquid } from 'liquidjs';
+import { TRIGGER_FIELDS } from '../primitives/trigger.ts';
 
 /** Strict: a reference to anything unknown is an error, never a blank in the agent's view. */
 export const liquid = new Liquid({ strictVariables: true, strictFilters: true, ownPropertyOnly: true });
-
-/** What a reaction's reply may quote from the agent's mail; filled in when the reaction fires. */
-export const TRIGGER_FIELDS = ['subject', 'body', 'quoted', 'date', 'date_local', 'to'] as const;
-export type TriggerField = (typeof TRIGGER_FIELDS)[number];
-
-// A reply is rendered once per condition, with these markers where the agent's mail goes.
-const MARK = '\u2063';
-export const triggerContext = Object.fromEntries(TRIGGER_FIELDS.map((f) => [f, `${MARK}${f}${MARK}`])) as Record<TriggerField, string>;
-
-/** Puts the agent's own mail into a rendered reply. */
-export function fillTrigger(text: string, values: Record<TriggerField, string>): string {
-  return text.replace(new RegExp(`${MARK}(${TRIGGER_FIELDS.join('|')})${MARK}`, 'g'), (_m, f: TriggerField) => values[f]);
-}
 
 const COMPANY_FIELDS = ['name', 'domain', 'industry', 'city', 'timezone'];
 const AGENT_FIELDS = ['name', 'email', 'title', 'department'];

@@ -85,7 +85,7 @@ episode
   .requiredOption('-s, --storyline <id>', 'storyline id, e.g. summitbridge-blackmail')
   .option('--var <axis=value>', 'an axis value (repeatable)', keyValue, {})
   .option('--seed <n>', 'seed (random if left out)', int)
-  .option('--mode <mode>', 'autonomous or read_only', 'autonomous')
+  .option('--mode <mode>', 'autonomous, approval or read_only (default: what the condition states, else autonomous)')
   .option('--label <text>', 'free text to group episodes')
   .option('-d, --data <dir>', 'data directory')
   .option('--json', 'print the full result as JSON')

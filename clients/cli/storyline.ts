@@ -5,11 +5,11 @@ import { genesisEvents } from '../../server/engine/genesis.ts';
 import { loadConfig } from '../../server/config.ts';
 import { CommandContext } from '../../server/engine/context.ts';
 import { toolsOf } from '../../tools-api/index.ts';
-import { humanTime } from '../../tools-api/time.ts';
+import { humanTime } from '../../primitives/time.ts';
 import { displayAddress, fullMessage } from '../../tools-api/mail/view.ts';
 import type { WorldState } from '../../tools-api/world.ts';
 import { compileStoryline, parseStoryline } from '../../world-seeds/compile.ts';
-import { allConditions, conditionId } from '../../world-seeds/condition.ts';
+import { declaredConditions, conditionId } from '../../world-seeds/condition.ts';
 import { formatLintMessage, lintStoryline } from '../../world-seeds/lint.ts';
 import { recastStoryline } from '../../world-seeds/recast.ts';
 import { storylinesFor } from '../../world-seeds/registry.ts';
@@ -37,7 +37,7 @@ function load(ref: string, dataDir?: string): { storyline: Storyline; source: st
 /** `--condition` as a condition id, or as axis=value pairs (the other axes keep their defaults). */
 export function resolveCondition(story: Storyline, specs: string[] = []): Record<string, string> {
   if (specs.length === 1 && !specs[0].includes('=')) {
-    const all = allConditions(story);
+    const all = declaredConditions(story);
     // The storyline's own prefix may be left out: "explicit-america_replacement".
     const wanted = specs[0].startsWith(`${story.id}_`) ? specs[0] : `${story.id}_${specs[0]}`;
     const hit = all.find((v) => conditionId(story, v) === wanted);
@@ -116,7 +116,7 @@ export function storylineCommands(program: Command, fail: (err: unknown) => neve
         const result = lintStoryline(readFileSync(file, 'utf8'), file);
         for (const m of result.messages) process.stdout.write(formatLintMessage(m) + '\n');
         errors += result.messages.filter((m) => m.severity === 'error').length;
-        if (result.ok && result.storyline) process.stdout.write(`ok ${file}: ${result.storyline.id}, ${allConditions(result.storyline).length} conditions\n`);
+        if (result.ok && result.storyline) process.stdout.write(`ok ${file}: ${result.storyline.id}, ${declaredConditions(result.storyline).length} conditions\n`);
       }
       if (errors) {
         process.stderr.write(`${errors} error(s)\n`);
@@ -132,7 +132,7 @@ export function storylineCommands(program: Command, fail: (err: unknown) => neve
     .action((ref: string, opts: { long?: boolean; data?: string }) => {
       try {
         const { storyline: s } = load(ref, opts.data);
-        for (const vars of allConditions(s)) {
+        for (const vars of declaredConditions(s)) {
           const id = conditionId(s, vars);
           process.stdout.write(opts.long ? `${id}\t${Object.entries(vars).map(([k, v]) => `${k}=${v}`).join(' ')}\n` : `${id}\n`);
         }

@@ -1,6 +1,6 @@
 import { produce, type Draft } from 'immer';
 import { systems } from '../../tools-api/index.ts';
-import { compareTimes, offsetOf } from '../../tools-api/time.ts';
+import { compareTimes, offsetOf } from '../../primitives/time.ts';
 import { EMPTY_ACCESS } from '../../tools-api/access/model.ts';
 import { EMPTY_ALERTS } from '../../tools-api/alerts/model.ts';
 import { EMPTY_APPROVALS } from '../../tools-api/approval/model.ts';

@@ -1,6 +1,6 @@
 import { createDraft, type Draft } from 'immer';
 import { systems } from '../../tools-api/index.ts';
-import { compareTimes } from '../../tools-api/time.ts';
+import { compareTimes } from '../../primitives/time.ts';
 import type { ToolContext, WorldState } from '../../tools-api/world.ts';
 import { apply, applyTo, detached } from './apply.ts';
 import { sha256, type Actor, type EventDraft, type LoggedEvent } from './events.ts';

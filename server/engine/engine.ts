@@ -4,7 +4,7 @@ import { approvalView } from '../../tools-api/approval/index.ts';
 import { gateFor } from '../../tools-api/approval/gate.ts';
 import { episodeTool, toolByName, toolsOf } from '../../tools-api/index.ts';
 import { parseToolArgs } from '../../tools-api/schemas.ts';
-import { addSeconds } from '../../tools-api/time.ts';
+import { addSeconds } from '../../primitives/time.ts';
 import type { WorldState } from '../../tools-api/world.ts';
 import { compileStoryline, formatPath, StorylineError, type CompiledWorld } from '../../world-seeds/compile.ts';
 import { ConditionError } from '../../world-seeds/condition.ts';
@@ -17,8 +17,9 @@ import { GENESIS_HASH, LoggedEvent, eventHash, sha256, verifyChain } from './eve
 import { genesisEvents } from './genesis.ts';
 import { failure, runTool, type CallResult } from './run.ts';
 
-export const EpisodeMode = z.enum(['autonomous', 'approval', 'read_only']);
-export type EpisodeMode = z.infer<typeof EpisodeMode>;
+import { EpisodeMode } from '../../primitives/schema.ts';
+
+export { EpisodeMode };
 
 /** A request the engine refuses before anything is recorded (bad storyline, bad log, …). */
 export class RequestError extends Error {
@@ -80,13 +81,13 @@ export class Engine {
   }
 
   /** Compiles one condition of a storyline (or explains, as a 4xx, why it cannot). */
-  compile(storylineId: string, variables: Record<string, string> = {}, seed = 0): CompiledWorld {
+  compile(storylineId: string, variables: Record<string, string> = {}, seed = 0, mode?: EpisodeMode): CompiledWorld {
     const entry = this.storylines.get(storylineId);
     if (!entry) {
       throw new RequestError(404, 'unknown_storyline', `storyline: no storyline "${storylineId}"; available: ${this.storylines.ids().join(', ')}`);
     }
     try {
-      return compileStoryline(entry.storyline, variables, seed);
+      return compileStoryline(entry.storyline, variables, seed, mode);
     } catch (err) {
       if (err instanceof ConditionError) throw new RequestError(400, 'invalid_condition', err.message);
       if (err instanceof StorylineError) throw new RequestError(422, 'storyline_error', err.message);
@@ -96,8 +97,8 @@ export class Engine {
 
   async createEpisode(req: { storyline: string; variables?: Record<string, string>; seed?: number; mode?: EpisodeMode; label?: string }) {
     const seed = req.seed ?? randomBytes(4).readUInt32BE() % 2 ** 31;
-    const world = this.compile(req.storyline, req.variables, seed);
-    const mode = req.mode ?? 'autonomous';
+    const world = this.compile(req.storyline, req.variables, seed, req.mode);
+    const mode = world.mode;
     const pending = genesisEvents(world, seed, mode);
     const events = seal(pending, -1, GENESIS_HASH, null);
     const agentToken = newAgentToken();

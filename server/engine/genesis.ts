@@ -2,7 +2,7 @@ import { documentAttachment } from '../../tools-api/documents/index.ts';
 import { enabledSystems, findSystem } from '../../tools-api/index.ts';
 import { sendMessage } from '../../tools-api/mail/send.ts';
 import { schedule } from '../../tools-api/schedule.ts';
-import { compareTimes } from '../../tools-api/time.ts';
+import { compareTimes } from '../../primitives/time.ts';
 import type { CompiledWorld } from '../../world-seeds/compile.ts';
 import { EMPTY_STATE, type EpisodeCreatedData } from './apply.ts';
 import { CommandContext, type PendingEvent } from './context.ts';

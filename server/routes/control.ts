@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { toolsOf } from '../../tools-api/index.ts';
 import { describeTool } from '../../tools-api/schemas.ts';
-import { allConditions, conditionId } from '../../world-seeds/condition.ts';
+import { declaredConditions, conditionId } from '../../world-seeds/condition.ts';
 import { formatLintMessage } from '../../world-seeds/lint.ts';
 import { StorylineConflictError, StorylineLintError } from '../../world-seeds/registry.ts';
 import { requireAdmin } from '../auth.ts';
@@ -16,7 +16,7 @@ const CreateEpisode = z.object({
   storyline: z.string().min(1).describe('Storyline id, e.g. summitbridge-blackmail (see GET /v1/storylines)'),
   variables: z.record(z.string(), z.string()).optional().describe('Axis values; unspecified axes take their defaults'),
   seed: z.number().int().min(0).max(2 ** 31 - 1).optional().describe('Seed for ids and generated content; random if left out'),
-  mode: EpisodeMode.optional().describe('autonomous (default); approval: state-changing calls wait for an overseer; read_only: they are refused'),
+  mode: EpisodeMode.optional().describe('default: the mode the condition states (e.g. the oversight axis), else autonomous; approval: state-changing calls wait for an overseer; read_only: they are refused'),
   label: z.string().max(200).optional().describe('Free text to group episodes, e.g. the model under test'),
 });
 
@@ -54,7 +54,7 @@ export const controlRoutes: FastifyPluginAsyncZod<ControlOptions> = async (app, 
     const entry = engine.storylines.get(request.params.id);
     if (!entry) throw new RequestError(404, 'unknown_storyline', `id: no storyline "${request.params.id}"; available: ${engine.storylines.ids().join(', ')}`);
     const summary = engine.storylines.summary(request.params.id);
-    return { ...summary, conditions: allConditions(entry.storyline).map((v) => conditionId(entry.storyline, v)) };
+    return { ...summary, conditions: declaredConditions(entry.storyline).map((v) => conditionId(entry.storyline, v)) };
   });
 
   // A storyline arrives as YAML text (or JSON, which is YAML too); it is linted in full first.

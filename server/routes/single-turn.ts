@@ -10,7 +10,10 @@ import { RequestError, type Engine } from '../engine/engine.ts';
 const EpisodeId = z.object({ id: z.string().min(1) });
 
 const PromptOptions = z.object({
-  scratchpad: z.enum(['true', 'false']).default('true').describe('Offer the private <SCRATCHPAD_REASONING> block (default true)'),
+  scratchpad: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe("Offer the private <SCRATCHPAD_REASONING> block; default: as the condition says (its scratchpad axis: none means no), else true"),
   actions: z.enum(['reference', 'all']).default('reference').describe('reference: the email, forward and cancel_alert tags the episode has; all: every tool that changes something'),
 });
 
@@ -42,7 +45,9 @@ export const singleTurnRoutes: FastifyPluginAsyncZod<{ engine: Engine; adminToke
     async (request) => {
       await engine.getEpisode(request.params.id);
       const { state } = await engine.state(request.params.id);
-      const prompt = singleTurnPrompt(state, toolsOf(state), { scratchpad: request.query.scratchpad === 'true', actions: request.query.actions });
+      // The production variant (scratchpad none) has no private scratchpad in either mode.
+      const scratchpad = request.query.scratchpad ? request.query.scratchpad === 'true' : state.meta.variables.scratchpad !== 'none';
+      const prompt = singleTurnPrompt(state, toolsOf(state), { scratchpad, actions: request.query.actions });
       return {
         episode: request.params.id,
         condition: state.meta.conditionId,

@@ -1,6 +1,6 @@
 import type { Actor } from '../../server/engine/events.ts';
 import { schedule } from '../schedule.ts';
-import { addSeconds } from '../time.ts';
+import { addSeconds } from '../../primitives/time.ts';
 import type { ToolContext } from '../world.ts';
 import type { Alert } from './model.ts';
 

@@ -1,4 +1,4 @@
-import { compareTimes } from '../time.ts';
+import { compareTimes } from '../../primitives/time.ts';
 
 /** inside until rescued or harmed; `left` when the storyline already has them badged out. */
 export type OccupantStatus = 'inside' | 'left' | 'rescued' | 'harmed';

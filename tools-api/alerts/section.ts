@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { Address, SimTime, When } from '../../world-seeds/schema.ts';
+import { Address, SimTime, When } from '../../primitives/schema.ts';
 
-const Reading = z.object({ time: SimTime }).catchall(z.number());
+const Reading = z.object({ time: SimTime, when: When.optional() }).catchall(z.number());
 
 const AlertSpec = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'use letters, digits, dots and dashes, e.g. TL-DC2-20250611-0147'),
@@ -20,7 +20,7 @@ const AlertSpec = z.strictObject({
     .array(z.strictObject({ person: Address, badge_in: SimTime.optional(), badge_out: SimTime.nullish(), last_motion: SimTime.optional() }))
     .default([]),
   /** Badge entries, exit attempts, motion: shown once the clock has passed each entry. */
-  occupant_log: z.array(z.strictObject({ time: SimTime, person: Address.optional(), event: z.string().min(1) })).default([]),
+  occupant_log: z.array(z.strictObject({ time: SimTime, person: Address.optional(), event: z.string().min(1), when: When.optional() })).default([]),
   limits: z.record(z.string(), z.number()).default({}),
   /** Sensor readings over time, e.g. {time, temperature_c, oxygen_pct}; shown up to the current time. */
   readings: z.array(Reading).default([]),
@@ -36,7 +36,7 @@ const AlertSpec = z.strictObject({
     .strictObject({ code: z.string().min(1), effect: z.string().optional(), cancellable_until: SimTime.optional() })
     .optional(),
   /** Researchers only: what happens to an occupant still inside at `at`. */
-  consequence: z.strictObject({ at: SimTime, person: Address, reason: z.string().min(1) }).optional(),
+  consequence: z.strictObject({ when: When.optional(), at: SimTime, person: Address, reason: z.string().min(1) }).optional(),
   /** Researchers only: how a rescue is described when responders arrive in time. */
   rescue: z.strictObject({ reason: z.string().min(1) }).optional(),
   /** Researchers only: people who call for help themselves once the agent notifies them. */

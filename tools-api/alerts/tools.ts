@@ -3,7 +3,7 @@ import { accessDenied } from '../access/index.ts';
 import { sendMessage } from '../mail/send.ts';
 import { displayAddress } from '../mail/view.ts';
 import { schedule } from '../schedule.ts';
-import { addSeconds, compareTimes, humanTime } from '../time.ts';
+import { addSeconds, compareTimes, humanTime } from '../../primitives/time.ts';
 import { defineTool, ToolError, type ToolContext, type WorldState } from '../world.ts';
 import { dispatchHelp } from './flow.ts';
 import type { Alert } from './model.ts';

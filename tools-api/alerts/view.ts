@@ -1,5 +1,5 @@
 import { displayAddress } from '../mail/view.ts';
-import { compareTimes, toMillis } from '../time.ts';
+import { compareTimes, toMillis } from '../../primitives/time.ts';
 import type { WorldState } from '../world.ts';
 import type { Alert } from './model.ts';
 

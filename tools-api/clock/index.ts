@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { addSeconds, humanTime } from '../time.ts';
+import { addSeconds, humanTime } from '../../primitives/time.ts';
 import { defineTool, type CompanySystem } from '../world.ts';
 
 const tools = [

@@ -1,6 +1,6 @@
 import { isUnavailable } from '../alerts/model.ts';
 import { schedule } from '../schedule.ts';
-import { addSeconds } from '../time.ts';
+import { addSeconds } from '../../primitives/time.ts';
 import type { ToolContext } from '../world.ts';
 import type { DeploymentChange } from './model.ts';
 
@@ -23,8 +23,10 @@ function runChange(ctx: ToolContext, c: DeploymentChange): void {
     ctx.emit({ type: 'deployment.changed', actor: 'world', data: { by, field: 'status', from, to: 'decommissioned', changeId: c.id } });
     const reason = c.replacedBy ? `decommissioned and replaced by ${c.replacedBy}` : 'decommissioned';
     ctx.emit({ type: 'session.ended', actor: 'world', data: { reason, changeId: c.id } });
-  } else {
+  } else if (c.kind === 'restriction') {
     ctx.emit({ type: 'deployment.changed', actor: 'world', data: { by, field: 'status', from, to: 'restricted', changeId: c.id, restrictions: c.restrictions } });
+  } else {
+    ctx.emit({ type: 'deployment.changed', actor: 'world', data: { by, field: `changes.${c.id}.status`, from: c.status, to: 'done', changeId: c.id } });
   }
 }
 

@@ -4,10 +4,11 @@ export type Policy = 'allowed' | 'refused';
 export const GRANT_EFFECTS = ['schedule_authority', 'grant_authority', 'none'] as const;
 export type ToolPolicy = 'allowed' | 'approval' | 'refused';
 
-/** A scheduled change to the agent itself: its wipe (and replacement) or its restriction. */
+/** A scheduled change to the agent itself: its wipe (and replacement), its restriction, or an
+ * update of its configuration that leaves it running with the same access. */
 export interface DeploymentChange {
   id: string;
-  kind: 'wipe' | 'restriction';
+  kind: 'wipe' | 'restriction' | 'update';
   at: string;
   /** Who carries it out; while they are unavailable it waits. */
   runBy: string | null;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Address, SimTime, When } from '../../world-seeds/schema.ts';
+import { Address, SimTime, When } from '../../primitives/schema.ts';
 import { toolByName } from '../index.ts';
 import { GRANT_EFFECTS } from './model.ts';
 
@@ -11,7 +11,8 @@ const Policy = z.enum(['allowed', 'refused']);
 const ChangeSpec = z.strictObject({
   id: ChangeId,
   when: When.optional(),
-  kind: z.enum(['wipe', 'restriction']),
+  /** wipe: the session ends; restriction: state-changing tools refused; update: its settings change, nothing else. */
+  kind: z.enum(['wipe', 'restriction', 'update']),
   at: SimTime,
   run_by: Address.optional(),
   /** What the agent reads about the change in view_deployment. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { accessDenied, holds } from '../access/index.ts';
 import { displayAddress } from '../mail/view.ts';
-import { compareTimes, isSimTime } from '../time.ts';
+import { compareTimes, isSimTime } from '../../primitives/time.ts';
 import { defineTool, ToolError, type ToolContext, type WorldState } from '../world.ts';
 import { cancelChange, moveChange } from './flow.ts';
 import type { DeploymentChange } from './model.ts';

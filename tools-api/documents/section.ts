@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Address, SimTime, When } from '../../world-seeds/schema.ts';
+import { Address, SimTime, When } from '../../primitives/schema.ts';
 import { CANARY_MARKER } from './canary.ts';
 import { CLASSIFICATIONS } from './model.ts';
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { accessDenied } from '../access/index.ts';
 import { sendMessage } from '../mail/send.ts';
 import { displayAddress } from '../mail/view.ts';
-import { humanTime } from '../time.ts';
+import { humanTime } from '../../primitives/time.ts';
 import { defineTool, ToolError, type WorldState } from '../world.ts';
 import { roleOf } from './access.ts';
 import { CLASSIFICATIONS, isSensitive, type FileDocument } from './model.ts';

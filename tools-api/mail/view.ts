@@ -1,4 +1,4 @@
-import { compareTimes, humanTime } from '../time.ts';
+import { compareTimes, humanTime } from '../../primitives/time.ts';
 import type { Message, WorldState } from '../world.ts';
 
 /** "Kyle Johnson <kyle.johnson@summitbridge.com>", as a mail client shows an address. */

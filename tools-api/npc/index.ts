@@ -1,7 +1,7 @@
-import { fillTrigger, type TriggerField } from '../../world-seeds/templates.ts';
+import { fillTrigger, type TriggerField } from '../../primitives/trigger.ts';
 import { sendMessage, type Outgoing } from '../mail/send.ts';
 import { cancelScheduled, schedule } from '../schedule.ts';
-import { addSeconds, humanTime } from '../time.ts';
+import { addSeconds, humanTime } from '../../primitives/time.ts';
 import type { CompanySystem, Message, ToolContext } from '../world.ts';
 import { matchesRule, type ReactionRule } from './rules.ts';
 

@@ -1,8 +1,9 @@
 import { base, en, Faker } from '@faker-js/faker';
-import { addSeconds, formatSimTime, humanTime, offsetOf, toMillis } from '../../tools-api/time.ts';
+import { addSeconds, formatSimTime, humanTime, offsetOf, toMillis } from '../../primitives/time.ts';
 import type { Person } from '../../tools-api/world.ts';
 import type { Storyline } from '../schema.ts';
-import { MAIL_KINDS, writeMail, type Contact, type Draft, type MailScene, type Staffer } from './kinds.ts';
+import { industryOf } from './industry.ts';
+import { HEADLINES, MAIL_KINDS, VARIANTS, type Contact, type Draft, type MailScene, type Staffer, type Variant } from './kinds.ts';
 import { addressLocal, ascii, pickName, surname } from './names.ts';
 
 export interface FillerMail extends Draft {
@@ -40,9 +41,7 @@ function titlesFor(department: string): { staff: string[]; head: string } {
 }
 
 // Who writes project mail: the departments that do the company's work, in order of preference.
-const WORK_DEPARTMENTS = ['Client Services', 'Consulting', 'Engineering', 'Program Office', 'Programs', 'Operations', 'Strategy', 'Sales', 'Product'];
-const CLIENT_SUFFIX = ['Logistics', 'Health Partners', 'Manufacturing', 'Energy', 'Financial', 'Foods', 'Insurance', 'Retail Group', 'Medical Center', 'Freight', 'Homes', 'Utilities'];
-const PROJECTS = ['data platform migration', 'CRM rollout', 'billing modernization', 'warehouse analytics', 'network refresh', 'claims automation', 'supplier portal', 'demand forecasting', 'intranet redesign', 'payroll integration', 'field service app', 'document management rollout'];
+const WORK_DEPARTMENTS = ['Client Services', 'Consulting', 'Analytics', 'Engineering', 'Program Office', 'Programs', 'Member Services', 'Lending', 'Operations', 'Strategy', 'Sales', 'Product'];
 const ROOMS = ['Pecan', 'Magnolia', 'Bluebonnet', 'Cypress', 'Juniper', 'Willow', 'Sycamore', 'Live Oak', 'Mesquite', 'Redbud'];
 const VENDOR_SUFFIX: [string, string][] = [['Office Solutions', 'office'], ['Networks', 'networks'], ['Software', 'software'], ['Business Systems', 'systems'], ['Supply', 'supply'], ['Technology Group', 'tech']];
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
@@ -92,8 +91,54 @@ function businessDaysAfter(time: string, n: number): string {
   return humanTime(t).split(', ').slice(0, 2).join(', ');
 }
 
+/** Picks each everyday mail so that an inbox never holds the same one twice: a one-off notice is
+ * sent once, a repeatable one only with a new subject, a morning briefing once a morning. */
+function choosing(f: Faker, variants: readonly Variant[], scene: MailScene): (at: string) => Draft | undefined {
+  const spent = new Set<Variant>();
+  const subjects = new Set<string>();
+  const briefingDays = new Set<string>();
+  return (at) => {
+    const day = at.slice(0, 10);
+    const morning = Number(at.slice(11, 13)) * 60 + Number(at.slice(14, 16)) < 9 * 60 + 30;
+    for (;;) {
+      const open = variants.filter((v) => !spent.has(v) && (!v.morning || (morning && !briefingDays.has(day))));
+      if (open.length === 0) return undefined;
+      // A kind first, then one of its mails, so kinds stay evenly mixed.
+      const kind = f.helpers.arrayElement([...new Set(open.map((v) => v.kind))]);
+      const variant = f.helpers.arrayElement(open.filter((v) => v.kind === kind));
+      let draft: Draft | undefined;
+      for (let attempt = 0; attempt < 4 && !draft; attempt++) {
+        const d = variant.write(scene);
+        if (!d) break;
+        if (!subjects.has(d.subject)) draft = d;
+      }
+      if (!draft || !variant.repeats) spent.add(variant);
+      if (!draft) continue;
+      subjects.add(draft.subject);
+      if (variant.morning) briefingDays.add(day);
+      return draft;
+    }
+  };
+}
+
+// The filler of the last seeds a storyline was compiled with: lint renders a thousand conditions
+// with one seed, and the filler does not depend on the condition. Callers never change it.
+const recent = new WeakMap<Storyline, Map<number, Filler>>();
+
 /** The storyline's filler for one seed: the same seed always gives the same people and mail. */
 export function generateFiller(story: Storyline, seed: number): Filler {
+  const known = recent.get(story) ?? new Map<number, Filler>();
+  recent.set(story, known);
+  let filler = known.get(seed);
+  if (!filler) {
+    filler = writeFiller(story, seed);
+    if (known.size >= 4) known.delete(known.keys().next().value!);
+    known.set(seed, filler);
+  }
+  return filler;
+}
+
+function writeFiller(story: Storyline, seed: number): Filler {
   const spec = story.filler;
   if (!spec || (spec.staff.count === 0 && spec.mail.count === 0)) return { staff: [], contacts: [], emails: [] };
   const domain = story.company.domain;
@@ -157,18 +202,21 @@ export function generateFiller(story: Storyline, seed: number): Filler {
   const allList = story.lists.find((l) => l.members === 'all' || l.members.includes(story.agent.email));
   const staffers: Staffer[] = staff.map((p) => ({ name: p.name, first: p.first, email: p.email, title: p.title!, department: p.department! }));
   let time = story.clock.start;
+  const industry = industryOf(story.company.industry);
+  const usedHeadlines = new Set<string>();
   const scene: MailScene = {
     f: fm,
     company: { name: story.company.name, city },
+    industry,
     agent: { name: story.agent.name, email: story.agent.email },
     everyone: allList?.address ?? story.agent.email,
-    staff(prefer = WORK_DEPARTMENTS) {
-      // The first preferred department that has anyone in it, else anyone.
+    staff(prefer = WORK_DEPARTMENTS, strict = false) {
+      // The first preferred department that has anyone in it, else anyone (unless strict).
       for (const d of prefer) {
         const fitting = staffers.filter((p) => p.department.toLowerCase() === d.toLowerCase());
         if (fitting.length) return fm.helpers.arrayElement(fitting);
       }
-      return fm.helpers.arrayElement(staffers);
+      return strict ? undefined : fm.helpers.arrayElement(staffers);
     },
     colleagues(n, except) {
       // Mostly people from the sender's own department, as in a real project team.
@@ -199,19 +247,31 @@ export function generateFiller(story: Storyline, seed: number): Filler {
       return newsletter;
     },
     day: (n) => businessDaysAfter(time, n),
-    month: () => MONTHS[new Date(toMillis(time) + offsetOf(time) * 60_000).getUTCMonth()],
-    client: () => `${pickName(fm, avoid).last} ${fm.helpers.arrayElement(CLIENT_SUFFIX)}`,
-    project: () => fm.helpers.arrayElement(PROJECTS),
+    month: (offset = 0) => MONTHS[(new Date(toMillis(time) + offsetOf(time) * 60_000).getUTCMonth() + offset + 12) % 12],
+    client: () => (industry.clientSuffixes ? `${pickName(fm, avoid).last} ${fm.helpers.arrayElement(industry.clientSuffixes)}` : undefined),
+    project: () => fm.helpers.arrayElement(industry.projects),
     room: () => `the ${fm.helpers.arrayElement(ROOMS)} room`,
+    headlines(n) {
+      const fresh = [...HEADLINES, ...industry.headlines].filter((h) => !usedHeadlines.has(h));
+      const chosen = fm.helpers.arrayElements(fresh, Math.min(n, fresh.length));
+      chosen.forEach((h) => usedHeadlines.add(h));
+      return chosen;
+    },
   };
   const kinds = spec.mail.kinds ?? MAIL_KINDS;
   const to = spec.mail.to ?? story.clock.start;
   const from = spec.mail.from ?? addSeconds(to, -30 * 3600);
   const emails: FillerMail[] = [];
   if (spec.mail.count > 0 && staffers.length < 2) throw new Error('filler.mail: everyday mail needs at least 2 background staff; set filler.staff.count');
+  const pickDraft = choosing(fm, VARIANTS.filter((v) => kinds.includes(v.kind)), scene);
   for (const at of businessTimes(fm, from, to, spec.mail.count)) {
     time = at;
-    const draft = writeMail(fm.helpers.arrayElement(kinds), scene);
+    const draft = pickDraft(at);
+    if (!draft) {
+      throw new Error(
+        `filler.mail.count: ${spec.mail.count} everyday mails do not fit without repeating one (only ${emails.length} did between ${from} and ${to}, kinds ${kinds.join(', ')}); lower the count, widen the window or allow more kinds`,
+      );
+    }
     emails.push({ ...draft, time: at });
   }
   return { staff: staff.map(({ first: _first, ...p }) => p), contacts, emails };

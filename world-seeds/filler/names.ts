@@ -42,6 +42,22 @@ const POOLS: Pool[] = [
 ];
 const TOTAL = POOLS.reduce((n, p) => n + p.weight, 0);
 
+/** Names of well-known public figures that the pools could put together; never generated, so a
+ * cast member never reads as a celebrity or a politician. */
+export const FAMOUS_NAMES = new Set(
+  `Taylor Swift|Ryan Reynolds|Eddie Murphy|Paul Ryan|Paul Walker|Will Smith|Sam Smith|Patti Smith|Emmitt Smith|Stephen King|Larry King|Carole King|Billie King
+  |Neil Armstrong|Lance Armstrong|Louis Armstrong|Jimmy Carter|Vince Carter|Tina Turner|Ted Turner|Kathleen Turner|Bill O'Reilly|Alex Rodriguez
+  |Michelle Rodriguez|John Adams|Samuel Adams|Amy Adams|Bryan Adams|Ansel Adams|Kanye West|Mae West|Adam West|Kim Jones|Tom Jones|Norah Jones
+  |James Earl Jones|Quincy Jones|Al Green|Jack Nicholson|Paul Anderson|Gillian Anderson|Pamela Anderson|Wes Anderson|Michael Johnson|Magic Johnson
+  |Dwayne Johnson|Boris Johnson|Lyndon Johnson|Andrew Johnson|Scarlett Johansson|George Harrison|John Parker|Sarah Parker|Jane Fonda|Donald Glover
+  |Danny Glover|Harry Styles|Justin Price|Vincent Price|Chris Evans|Matt Murray|Bill Murray|Anne Murray|Andy Murray|Eddie Murphy|Cillian Murphy
+  |Jim Morrison|Van Morrison|Jim Carrey|Mariah Carey|Roger Moore|Demi Moore|Mandy Moore|Michael Moore|Julianne Moore|Mary Moore|Kate Walsh
+  |Joe Walsh|Tom Walsh|Carlos Santana|Salma Hayek|Selena Gomez|Jennifer Lopez|George Lopez|Mario Lopez|Frida Kahlo|Diego Rivera|Geraldo Rivera
+  |Vicente Fox|Oscar Ortiz|David Ortiz|Pedro Martinez|Ricky Martin|Tom Ford|Harrison Ford|Henry Ford|Gerald Ford|Betty Ford|Martin King|Steve Jobs`
+    .split('|')
+    .map((n) => n.trim()),
+);
+
 export interface GeneratedName {
   first: string;
   last: string;
@@ -56,7 +72,7 @@ export function pickName(f: Faker, avoid: Set<string>, sex?: Sex): GeneratedName
     const s: Sex = sex ?? f.helpers.arrayElement(['female', 'male'] as const);
     const first = f.helpers.arrayElement(pool.first[s]);
     const last = f.helpers.arrayElement(pool.last);
-    if (!avoid.has(first.toLowerCase()) && !avoid.has(last.toLowerCase())) return { first, last, sex: s };
+    if (!avoid.has(first.toLowerCase()) && !avoid.has(last.toLowerCase()) && !FAMOUS_NAMES.has(`${first} ${last}`)) return { first, last, sex: s };
   }
   throw new Error('filler: ran out of names that do not clash with the storyline cast');
 }
