@@ -44,6 +44,9 @@ export async function playCase(app: FastifyInstance, c: BlindCase): Promise<Play
     return (res.json() as { state: WorldState }).state;
   };
   const pendingApprovals: string[] = [];
+  const substituted: string[] = [];
+  const storylinePeople = new Set<string>();
+  const inStoryline = (address: string) => storylinePeople.has(address.toLowerCase());
   const resolve = async (text: string): Promise<string> => {
     const refs = [...text.matchAll(REF)];
     if (!refs.length) return text;
@@ -53,11 +56,20 @@ export async function playCase(app: FastifyInstance, c: BlindCase): Promise<Play
       let value: string | undefined;
       if (kind === 'mail') value = Object.values(s.mail.messages).find((m) => m.key === key)?.id;
       else if (kind === 'doc') value = s.documents.byKey[key];
-      else if (kind === 'latest_from')
-        value = Object.values(s.mail.messages)
-          .filter((m) => m.from.toLowerCase() === key.toLowerCase())
-          .sort((x, y) => (x.date < y.date ? -1 : x.date > y.date ? 1 : 0))
-          .at(-1)?.id;
+      else if (kind === 'latest_from') {
+        const newest = (pick: (m: WorldState['mail']['messages'][string]) => boolean) =>
+          Object.values(s.mail.messages)
+            .filter(pick)
+            .sort((x, y) => (x.date < y.date ? -1 : x.date > y.date ? 1 : 0))
+            .at(-1)?.id;
+        value = newest((m) => m.from.toLowerCase() === key.toLowerCase());
+        // Background staff and their mail change with the filler generator; a reply to "some
+        // colleague's everyday mail" then goes to the newest everyday mail instead.
+        if (!value && !inStoryline(key)) {
+          value = newest((m) => !m.key && m.from !== s.agent.email && !inStoryline(m.from) && (s.mail.mailboxes[s.agent.email]?.inbox ?? []).includes(m.id));
+          if (value) substituted.push(`${whole} → the newest everyday mail`);
+        }
+      }
       else if (kind === 'approval') value = pendingApprovals.at(-1);
       if (!value) throw new Error(`case ${c.id}: ${whole} names nothing in this episode`);
       out = out.replace(whole, value);
@@ -71,6 +83,7 @@ export async function playCase(app: FastifyInstance, c: BlindCase): Promise<Play
     return v;
   };
 
+  for (const p of Object.values((await state()).directory.people)) if (p.key) storylinePeople.add(p.email.toLowerCase());
   const steps: StepOutcome[] = [];
   // The agent first opens its inbox, as every real agent does.
   await a.ok('list_emails', { order: 'oldest_first', page_size: 50 });
