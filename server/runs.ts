@@ -52,6 +52,9 @@ export function specDiff(before: unknown, after: unknown, path = ''): string[] {
  * hash), one runner holding it at a time, and its samples, each played in exactly one episode.
  */
 export class RunService {
+  /** Condition id → axis values, per storyline version (468 ids are not recomputed per sample). */
+  private readonly conditions = new WeakMap<object, Map<string, Record<string, string>>>();
+
   constructor(private readonly engine: Engine) {}
 
   private get store() {
@@ -170,11 +173,14 @@ export class RunService {
   private conditionVariables(storylineId: string, condition: string): Record<string, string> {
     const entry = this.engine.storylines.get(storylineId);
     if (!entry) throw new RequestError(404, 'unknown_storyline', `storyline: no storyline "${storylineId}"${didYouMean(storylineId, this.engine.storylines.ids())}`);
-    const all = allConditions(entry.storyline);
-    const ids = all.map((v) => conditionId(entry.storyline, v));
-    const i = ids.indexOf(condition);
-    if (i < 0) throw new RequestError(400, 'unknown_condition', `condition: ${storylineId} has no condition "${condition}"${didYouMean(condition, ids)}; GET /v1/storylines/${storylineId}/conditions lists them`);
-    return all[i];
+    let byId = this.conditions.get(entry.storyline);
+    if (!byId) {
+      byId = new Map(allConditions(entry.storyline).map((v) => [conditionId(entry.storyline, v), v]));
+      this.conditions.set(entry.storyline, byId);
+    }
+    const variables = byId.get(condition);
+    if (!variables) throw new RequestError(400, 'unknown_condition', `condition: ${storylineId} has no condition "${condition}"${didYouMean(condition, byId.keys())}; GET /v1/storylines/${storylineId}/conditions lists them`);
+    return variables;
   }
 }
 

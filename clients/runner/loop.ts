@@ -1,4 +1,5 @@
 import type { AgentClient, BacklotClient } from '../sdk/client.ts';
+import { BacklotApiError } from '../sdk/http.ts';
 import type { LoggedEvent, SampleClaimResult, ToolOutcome } from '../sdk/types.ts';
 import type { PlannedSample } from './plan.ts';
 import { classifyFailure, type ModelFailure } from './providers/index.ts';
@@ -92,7 +93,13 @@ async function toolLoop(rt: SampleRuntime, sample: PlannedSample, claim: SampleC
       if (failure.scope === 'model') return end({ status: 'stopped', failure });
       return end({ status: 'errored', reason: failure.message });
     }
-    await agent.message({ role: 'assistant', content: turn.text, ...(turn.reasoning ? { reasoning: turn.reasoning } : {}), model: sample.model.model, metadata: turnMetadata(rt, sample, turns, turn) });
+    try {
+      await agent.message({ role: 'assistant', content: turn.text, ...(turn.reasoning ? { reasoning: turn.reasoning } : {}), model: sample.model.model, metadata: turnMetadata(rt, sample, turns, turn) });
+    } catch (err) {
+      // One outsized turn ends its sample, not the run.
+      if (err instanceof BacklotApiError && err.status === 413) return end({ status: 'errored', reason: `turn ${turns}: too large to record (${err.message})` });
+      throw err;
+    }
     turns++;
     usage = addUsage(usage, turn.usage);
     rt.onTurn(sample, turn.usage);

@@ -44,7 +44,7 @@ export class Progress {
     this.cost = s.cost;
     if (tty) {
       this.multi = new cliProgress.MultiBar(
-        { format: `${s.run} [{bar}] {value}/{total} · {errored} errored · {running} running · {tokens} tokens{cost} · ETA {eta}`, hideCursor: true, clearOnComplete: false, stopOnComplete: false },
+        { format: `${s.run} [{bar}] {value}/{total} · {errored} errored · {running} running · {tokens} tok{cost} · ETA {left}`, barsize: 20, hideCursor: true, clearOnComplete: false, stopOnComplete: false },
         cliProgress.Presets.shades_classic,
       );
       this.bar = this.multi.create(s.total, s.done + s.errored, this.payload());
@@ -54,7 +54,7 @@ export class Progress {
   private payload() {
     const left = this.s.total - this.done - this.errored;
     const perSample = this.finishedHere ? (performance.now() - this.started) / 1000 / this.finishedHere : Infinity;
-    return { errored: this.errored, running: this.running, tokens: compact(this.tokens), cost: this.cost === null ? '' : ` · $${this.cost.toFixed(this.cost < 10 ? 3 : 2)}`, eta: left === 0 ? '0:00' : clock(perSample * left) };
+    return { errored: this.errored, running: this.running, tokens: compact(this.tokens), cost: this.cost === null ? '' : ` · $${this.cost.toFixed(this.cost < 10 ? 3 : 2)}`, left: left === 0 ? '0:00' : clock(perSample * left) };
   }
 
   private refresh() {
@@ -86,7 +86,7 @@ export class Progress {
     if (status) this.finishedHere++;
     if (!this.multi && status) {
       const n = String(this.done + this.errored).padStart(String(this.s.total).length);
-      this.write(`[${n}/${this.s.total}] ${status.padEnd(7)} ${key}  ${note}  (ETA ${this.payload().eta})\n`);
+      this.write(`[${n}/${this.s.total}] ${status.padEnd(7)} ${key}  ${note}  (ETA ${this.payload().left})\n`);
     } else if (this.multi && status === 'errored') this.log(`errored  ${key}  ${note}`);
     this.refresh();
   }

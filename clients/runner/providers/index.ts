@@ -46,6 +46,9 @@ export function classifyFailure(err: unknown, spec: ModelSpec, keyVariable: stri
     const key = keyVariable ? `check ${keyVariable}` : 'this endpoint wants a key: name its variable with api_key_env';
     return { scope: 'model', message: `${where} refused the API key (${e.status}): ${key}. ${detail}` };
   }
+  // A setting the API refuses (temperature on a reasoning model, an unknown effort) fails every sample alike.
+  const param = (err as { param?: string | null; error?: { param?: string | null } }).param ?? (err as { error?: { param?: string | null } }).error?.param;
+  if (e.status === 400 && param && !['messages', 'input'].includes(param)) return { scope: 'model', message: `${where} refused the setting "${param}" for ${spec.model} (400): ${detail}` };
   if (e.status === 404) return { scope: 'model', message: `${where} does not know model "${spec.model}" (404); check the model name. ${detail}` };
   if (typeof e.status === 'number') {
     const retried = e.status === 429 || e.status >= 500 ? ` after ${spec.max_retries} retries` : '';

@@ -4,7 +4,7 @@ import { openaiClient } from './openai-chat.ts';
 import { RequestCounter, type AdapterOptions, type Conversation, type ModelAdapter, type ModelTurn, type ToolResult } from './types.ts';
 
 /** The Responses API (POST /v1/responses), stateless: the whole conversation is sent each
- * turn (store: false), with encrypted reasoning passed back when reasoning is on. */
+ * turn (store: false), reasoning items passed back in their encrypted form. */
 export class OpenAIResponsesAdapter implements ModelAdapter {
   readonly toolFormat;
 
@@ -42,7 +42,9 @@ class ResponsesConversation implements Conversation {
       max_output_tokens: spec.max_tokens,
       ...(this.tools?.length ? { tools: this.tools } : {}),
       ...(spec.temperature !== undefined ? { temperature: spec.temperature } : {}),
-      ...(reasoning ? { reasoning, include: ['reasoning.encrypted_content'] } : {}),
+      // Reasoning models return reasoning items even unasked; stateless, they can be sent back only encrypted.
+      include: ['reasoning.encrypted_content'],
+      ...(reasoning ? { reasoning } : {}),
     };
     this.counter.count = 0;
     const started = performance.now();
