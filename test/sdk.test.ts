@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { injectFetch } from '../clients/runner/local.ts';
 import { BacklotApiError, BacklotClient } from '../clients/sdk/index.ts';
@@ -77,7 +79,11 @@ describe('the TypeScript client', () => {
     expect(bad).toMatchObject({ status: 400, code: 'invalid_storyline' });
     const wrongToken = await new BacklotClient({ baseUrl: 'http://backlot.test', adminToken: 'nope', fetch: injectFetch(ctx.app) }).runs.list().catch((e) => e);
     expect(wrongToken).toMatchObject({ status: 403, code: 'forbidden' });
-    const nobody = await new BacklotClient({ baseUrl: 'http://127.0.0.1:9', adminToken: ADMIN }).health().catch((e) => e);
-    expect(nobody).toMatchObject({ status: 0, code: 'unreachable', message: expect.stringContaining('is the server running at http://127.0.0.1:9?') });
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((r) => closed.close(r));
+    const nobody = await new BacklotClient({ baseUrl: `http://127.0.0.1:${port}`, adminToken: ADMIN }).health().catch((e) => e);
+    expect(nobody).toMatchObject({ status: 0, code: 'unreachable', message: `GET http://127.0.0.1:${port}/healthz: no answer from Backlot (ECONNREFUSED); is the server running at http://127.0.0.1:${port}?` });
   });
 });

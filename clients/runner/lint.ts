@@ -68,7 +68,7 @@ function schemaMessage(issue: z.core.$ZodIssue, doc: Document, push: (path: Path
     at(path, `"${given}" is not one of ${values.join(', ')}${didYouMean(given, values)}`);
   } else if (issue.code === 'invalid_union' && typeof last === 'string' && UNION_HINTS[last]) {
     at(path, UNION_HINTS[last]);
-  } else if (issue.code === 'invalid_type' && issue.input === undefined) {
+  } else if (issue.code === 'invalid_type' && path.length > 0 && !doc.hasIn(path)) {
     at(path, `missing; ${issue.message.replace(/^Invalid input: /, '')}`);
   } else {
     at(path, issue.message);

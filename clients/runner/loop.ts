@@ -68,6 +68,7 @@ async function toolLoop(rt: SampleRuntime, sample: PlannedSample, claim: SampleC
   const conv = rt.adapter.start(claim.episode.prompts, tools);
   const restored = restore(conv, earlier, sample.key);
   let { turns, usage, spentMs } = restored;
+  if (turns) rt.onTurn(sample, usage); // turns played before an interruption count in this run's totals too
   const end = (o: Ending): SampleOutcome => ({ episodeId, turns, usage, ...o });
   if (restored.unfinished) {
     // Killed half-way through a turn: carry out the calls it had not reached, then go on.

@@ -60,7 +60,8 @@ export class Http {
     try {
       return await this.fetchFn(this.url(path, opts.query), { method, headers, body });
     } catch (err) {
-      const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+      const c = (err as { cause?: { code?: string; message?: string } }).cause;
+      const cause = c?.code ?? c?.message ?? (err as Error).message;
       throw new BacklotApiError(0, 'unreachable', `${method} ${this.baseUrl}${path}: no answer from Backlot (${cause}); is the server running at ${this.baseUrl}?`);
     }
   }
