@@ -193,7 +193,8 @@ export class ExperimentRunner {
     try {
       await this.o.client.runs.touch(run, { owner: this.owner });
     } catch (err) {
-      this.fail(err);
+      // A missed heartbeat is retried by the next one; only losing the run stops this runner.
+      if (err instanceof BacklotApiError && err.code === 'not_owner') this.fail(err);
     }
   }
 
