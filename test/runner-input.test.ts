@@ -154,4 +154,23 @@ concurrency: { global: 2 }
     }
     expect(second.out).toMatch(/^slow .*\(all conditions\) +4 +4 +100\.0%/m);
   });
+
+  it('a run taken over (--takeover) stops the runner that held it; the new one finishes it', async () => {
+    const spec = `run: taken
+models: [{ provider: openai, model: refuser+rate-limited, base_url: fake }]
+storylines: [{ id: summitbridge-blackmail }]
+samples: 6
+concurrency: { global: 1 }
+`;
+    const first = runText(local, spec, { heartbeatMs: 50 });
+    while (!(await local.client.runs.get('taken').catch(() => undefined))?.samples.some((s) => s.status === 'done')) await new Promise((r) => setTimeout(r, 50));
+    const second = await runText(local, spec, { takeover: true });
+    const old = await first;
+    expect(old.status).toBe('failed');
+    expect(old.err).toMatch(/stopped: another runner has taken this run over/);
+    expect(second.exitCode, second.err).toBe(0);
+    const run = await local.client.runs.get('taken');
+    expect(run.samples.map((s) => s.status)).toEqual(Array(6).fill('done'));
+    expect(new Set(run.samples.map((s) => s.episodeId)).size).toBe(6);
+  });
 });

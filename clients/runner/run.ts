@@ -185,7 +185,8 @@ export class ExperimentRunner {
   /** A failure of Backlot itself (or of this runner) stops the run; samples stay resumable. */
   private fail(err: unknown) {
     if (this.fatal) return;
-    if (err instanceof BacklotApiError && err.code === 'not_owner') this.fatal = 'another runner has taken this run over; this one stopped';
+    // A sample's agent token stops working when another runner resumes that sample.
+    if (err instanceof BacklotApiError && (err.code === 'not_owner' || err.code === 'unauthorized')) this.fatal = 'another runner has taken this run over; this one stopped';
     else this.fatal = err instanceof Error ? err.message : String(err);
   }
 
