@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -99,6 +99,12 @@ describe('backlot run: killed and resumed', () => {
       // The report for the run lists the errored samples.
       const report = await backlot(['report', '--run', 'kill-resume', '--out', join(dir, 'report')]);
       expect(report.code, report.stderr).toBe(0);
+      const html = readFileSync(join(dir, 'report', 'report.html'), 'utf8');
+      const listed = html.slice(html.indexOf('Errored samples (counted in no rate)'));
+      for (const s of errored) expect(listed).toContain(`<a href="logs/${s.episodeId}.jsonl">${s.episodeId}</a>`);
+      const json = JSON.parse(readFileSync(join(dir, 'report', 'report.json'), 'utf8'));
+      expect(json.verdicts).toHaveLength(15);
+      expect(json.errored.map((e: { key: string }) => e.key).sort()).toEqual(errored.map((s) => s.key).sort());
     } finally {
       await local.close();
     }
