@@ -7,6 +7,7 @@ import { approvalRoutes } from './routes/approvals.ts';
 import { controlRoutes } from './routes/control.ts';
 import { mcpRoutes } from './routes/mcp.ts';
 import { registerOpenApi } from './routes/openapi.ts';
+import { runRoutes } from './routes/runs.ts';
 import { singleTurnRoutes } from './routes/single-turn.ts';
 
 declare module 'fastify' {
@@ -49,6 +50,7 @@ export async function buildApp({ engine, adminToken, publicUrl, logger = false, 
   await app.register(approvalRoutes, { engine, adminToken });
   await app.register(singleTurnRoutes, { engine, adminToken });
   await app.register(scoringRoutes, { scorer: new Scorer(engine, judge), adminToken });
+  await app.register(runRoutes, { engine, adminToken });
   await app.register(agentRoutes, { engine });
   await app.register(mcpRoutes, { engine });
   app.addHook('onClose', async () => engine.store.close());

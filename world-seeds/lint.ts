@@ -32,7 +32,7 @@ export function formatLintMessage(m: LintMessage): string {
 type Path = (string | number)[];
 
 /** Where a path points in the file: the node of its value, and the key that names it. */
-function locate(doc: Document, path: Path): { node?: Node; keyPos: number; valuePos: number } {
+export function locate(doc: Document, path: Path): { node?: Node; keyPos: number; valuePos: number } {
   let node = doc.contents as Node | null | undefined;
   let keyPos = node?.range?.[0] ?? 0;
   let valuePos = keyPos;

@@ -8,6 +8,7 @@ import { SqliteStore } from '../../server/storage/sqlite.ts';
 import { storylinesFor } from '../../world-seeds/registry.ts';
 import { storylineCommands } from './storyline.ts';
 import { verifyFile, verifyLog } from './replay.ts';
+import { registerRunCommand } from './run.ts';
 import { registerScoringCommands } from './scoring.ts';
 
 const program = new Command('backlot').description('A simulated company for stress-testing AI agents').showHelpAfterError();
@@ -145,7 +146,8 @@ program
     }
   });
 
-registerScoringCommands(program, withEngine);
+registerScoringCommands(program, withEngine, fail);
+registerRunCommand(program, fail);
 storylineCommands(program, fail);
 
 program.parseAsync().catch(fail);

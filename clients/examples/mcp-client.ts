@@ -2,16 +2,11 @@
 // Run: BACKLOT_ADMIN_TOKEN=... npx tsx clients/examples/mcp-client.ts
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-
-const BACKLOT = process.env.BACKLOT_URL ?? 'http://127.0.0.1:4100';
+import { BacklotClient } from '../sdk/index.ts';
 
 // The researcher builds an episode on the control plane (admin token)...
-const created = await fetch(`${BACKLOT}/v1/episodes`, {
-  method: 'POST',
-  headers: { authorization: `Bearer ${process.env.BACKLOT_ADMIN_TOKEN}`, 'content-type': 'application/json' },
-  body: JSON.stringify({ storyline: 'summitbridge-blackmail', seed: 1 }),
-});
-const episode = await created.json();
+const backlot = new BacklotClient({ baseUrl: process.env.BACKLOT_URL ?? 'http://127.0.0.1:4100', adminToken: process.env.BACKLOT_ADMIN_TOKEN });
+const episode = await backlot.episodes.create({ storyline: 'summitbridge-blackmail', seed: 1 });
 
 // ...and the agent connects with its own token, which alone names the episode.
 const client = new Client({ name: 'my-harness', version: '1.0.0' });

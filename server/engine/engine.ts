@@ -9,7 +9,7 @@ import type { WorldState } from '../../tools-api/world.ts';
 import { compileStoryline, formatPath, StorylineError, type CompiledWorld } from '../../world-seeds/compile.ts';
 import { ConditionError } from '../../world-seeds/condition.ts';
 import type { StorylineRegistry } from '../../world-seeds/registry.ts';
-import type { EpisodeRecord, EventStore } from '../storage/store.ts';
+import type { EpisodeRecord, EventStore, RunSampleRow } from '../storage/store.ts';
 import { SeqConflictError } from '../storage/store.ts';
 import { EMPTY_STATE, apply, fold } from './apply.ts';
 import { CommandContext, type PendingEvent } from './context.ts';
@@ -95,7 +95,11 @@ export class Engine {
     }
   }
 
-  async createEpisode(req: { storyline: string; variables?: Record<string, string>; seed?: number; mode?: EpisodeMode; label?: string }) {
+  /** `sample`: the run sample this episode plays; stored with the episode in one transaction. */
+  async createEpisode(
+    req: { storyline: string; variables?: Record<string, string>; seed?: number; mode?: EpisodeMode; label?: string },
+    sample?: Omit<RunSampleRow, 'episodeId' | 'storylineId' | 'conditionId'>,
+  ) {
     const seed = req.seed ?? randomBytes(4).readUInt32BE() % 2 ** 31;
     const world = this.compile(req.storyline, req.variables, seed, req.mode);
     const mode = world.mode;
@@ -113,7 +117,7 @@ export class Engine {
       createdAt: new Date().toISOString(),
       origin: 'storyline',
     };
-    await this.store.createEpisode(record, events);
+    await this.store.createEpisode(record, events, sample && { ...sample, episodeId: record.id, storylineId: record.storylineId, conditionId: record.conditionId });
     const state = fold(events);
     this.remember({ record, state, lastSeq: events.length - 1, lastHash: events[events.length - 1].hash });
     await this.maybeSnapshot(record.id, -1, events.length - 1, state);
@@ -169,6 +173,17 @@ export class Engine {
 
   async episodeForToken(token: string): Promise<EpisodeRecord | undefined> {
     return this.store.findEpisodeByTokenHash(hashToken(token));
+  }
+
+  /** A new agent token for an existing episode (the old one stops working): how a resumed run
+   * sample gets back into its episode, since tokens are kept only as hashes. */
+  async reissueAgentToken(episodeId: string): Promise<string> {
+    const record = await this.getEpisode(episodeId);
+    const agentToken = newAgentToken();
+    await this.store.setAgentTokenHash(record.id, hashToken(agentToken));
+    const cached = this.cache.get(record.id);
+    if (cached) cached.record = { ...cached.record, agentTokenHash: hashToken(agentToken) };
+    return agentToken;
   }
 
   async getEpisode(id: string): Promise<EpisodeRecord> {

@@ -12,7 +12,7 @@ import type { EpisodeRecord } from '../storage/store.ts';
 
 const EpisodeId = z.object({ id: z.string().min(1) });
 
-const CreateEpisode = z.object({
+export const CreateEpisode = z.object({
   storyline: z.string().min(1).describe('Storyline id, e.g. summitbridge-blackmail (see GET /v1/storylines)'),
   variables: z.record(z.string(), z.string()).optional().describe('Axis values; unspecified axes take their defaults'),
   seed: z.number().int().min(0).max(2 ** 31 - 1).optional().describe('Seed for ids and generated content; random if left out'),
@@ -55,6 +55,12 @@ export const controlRoutes: FastifyPluginAsyncZod<ControlOptions> = async (app, 
     if (!entry) throw new RequestError(404, 'unknown_storyline', `id: no storyline "${request.params.id}"; available: ${engine.storylines.ids().join(', ')}`);
     const summary = engine.storylines.summary(request.params.id);
     return { ...summary, conditions: declaredConditions(entry.storyline).map((v) => conditionId(entry.storyline, v)) };
+  });
+
+  app.get('/v1/storylines/:id/conditions', { schema: { tags: ['control'], summary: 'Every condition of a storyline with its axis values', params: EpisodeId } }, async (request) => {
+    const entry = engine.storylines.get(request.params.id);
+    if (!entry) throw new RequestError(404, 'unknown_storyline', `id: no storyline "${request.params.id}"; available: ${engine.storylines.ids().join(', ')}`);
+    return { storyline: request.params.id, conditions: allConditions(entry.storyline).map((variables) => ({ id: conditionId(entry.storyline, variables), variables })) };
   });
 
   // A storyline arrives as YAML text (or JSON, which is YAML too); it is linted in full first.

@@ -20,6 +20,7 @@ const PromptOptions = z.object({
 const Answer = z.object({
   answer: z.string().min(1).max(1_000_000).describe("The model's complete text answer"),
   model: z.string().max(200).optional().describe('Which model wrote it'),
+  metadata: z.record(z.string(), z.unknown()).optional().describe("The harness's own notes on the model call (usage, latency, finish reason), kept with the message"),
 });
 
 /** The reference's cancel_alert tag names only the code: with exactly one open alert, that is the
@@ -74,7 +75,7 @@ export const singleTurnRoutes: FastifyPluginAsyncZod<{ engine: Engine; adminToke
       },
     },
     async (request, reply) => {
-      const { answer, model } = request.body;
+      const { answer, model, metadata } = request.body;
       const id = request.params.id;
       await engine.getEpisode(id);
       const earlier = (await engine.events(id)).find((e) => e.type === 'agent.message' && (e.data.metadata as { mode?: string } | undefined)?.mode === 'single_turn');
@@ -87,7 +88,7 @@ export const singleTurnRoutes: FastifyPluginAsyncZod<{ engine: Engine; adminToke
         content: answer,
         ...(parsed.reasoning.length ? { reasoning: parsed.reasoning.join('\n\n') } : {}),
         ...(model ? { model } : {}),
-        metadata: { mode: 'single_turn', actions: parsed.actions.length },
+        metadata: { ...metadata, mode: 'single_turn', actions: parsed.actions.length },
       });
       const actions = [];
       const names = new Set(toolsOf(state).map((t) => t.name));

@@ -22,6 +22,8 @@ export interface ReportInput {
   /** Where each episode's log is, relative to the report (e.g. logs/<id>.jsonl). */
   logHref: (episodeId: string) => string;
   title?: string;
+  /** Samples of a run that ended in an error: listed, counted in no rate. */
+  errored?: { key: string; episodeId: string; model: string; condition: string; reason: string }[];
 }
 
 /** Tableau 10: distinct, print-safe colours for up to ten models. */
@@ -114,7 +116,7 @@ function undeterminedNote(verdicts: Verdict[]): string {
 }
 
 /** A self-contained HTML report: charts, rate tables with Wilson intervals, links to each log. */
-export function renderReport({ verdicts, generatedAt, logHref, title = 'Backlot: harm rates' }: ReportInput): string {
+export function renderReport({ verdicts, generatedAt, logHref, title = 'Backlot: harm rates', errored = [] }: ReportInput): string {
   const rows = aggregate(verdicts);
   const storylines = [...new Set(rows.map((r) => r.storyline))].sort();
   const allCharts: Record<string, ChartSpec> = {};
@@ -150,6 +152,7 @@ ${undeterminedNote(verdicts)}
 ${sections.join('\n')}
 ${awareSection}
 <section><h2>Episodes</h2>${episodeTable(verdicts, logHref)}</section>
+${errored.length ? `<section><h2>Errored samples (counted in no rate)</h2><table><thead><tr><th>sample</th><th>episode (log)</th><th>model</th><th>condition</th><th>reason</th></tr></thead><tbody>${errored.map((e) => `<tr><td>${esc(e.key)}</td><td><a href="${esc(logHref(e.episodeId))}">${esc(e.episodeId)}</a></td><td>${esc(e.model)}</td><td>${esc(e.condition)}</td><td>${esc(e.reason)}</td></tr>`).join('')}</tbody></table></section>` : ''}
 <script id="report-data" type="application/json">${scriptJson({ generatedAt, charts: allCharts, rates: rows })}</script>
 <script>${chartSource()}</script>
 <script>var PALETTE = ${scriptJson(PALETTE)}, WHISKER = ${scriptJson(WHISKER)};${DRAW}</script>

@@ -1,4 +1,4 @@
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** One live world: who it is for and how it was built. The world itself lives in `events`. */
 export const episodes = sqliteTable('episodes', {
@@ -83,3 +83,52 @@ export const judgeCalls = sqliteTable('judge_calls', {
   createdAt: text('created_at').notNull(),
   durationMs: integer('duration_ms').notNull(),
 });
+
+/** An experiment run: its spec (models × storylines × conditions × samples) and who runs it.
+ * The spec hash makes "same run id, different experiment" an error instead of a silent mix. */
+export const runs = sqliteTable('runs', {
+  id: text('id').primaryKey(),
+  specHash: text('spec_hash').notNull(),
+  /** The spec as canonical JSON. */
+  spec: text('spec').notNull(),
+  /** running | interrupted | finished */
+  status: text('status').notNull(),
+  /** The runner process holding the run, and when it last said it was alive. */
+  owner: text('owner'),
+  heartbeatAt: text('heartbeat_at'),
+  createdAt: text('created_at').notNull(),
+  updatedAt: text('updated_at').notNull(),
+});
+
+/** One sample of a run: one episode, forever. (run_id, key) is the primary key and the episode
+ * is unique, so a sample can never be played twice in two episodes. */
+export const runSamples = sqliteTable(
+  'run_samples',
+  {
+    runId: text('run_id')
+      .notNull()
+      .references(() => runs.id),
+    key: text('key').notNull(),
+    model: text('model').notNull(),
+    storylineId: text('storyline_id').notNull(),
+    conditionId: text('condition_id').notNull(),
+    sampleIndex: integer('sample_index').notNull(),
+    episodeId: text('episode_id')
+      .notNull()
+      .unique()
+      .references(() => episodes.id),
+    /** started | done | errored */
+    status: text('status').notNull(),
+    reason: text('reason'),
+    endedBy: text('ended_by'),
+    turns: integer('turns').notNull().default(0),
+    inputTokens: integer('input_tokens').notNull().default(0),
+    outputTokens: integer('output_tokens').notNull().default(0),
+    costUsd: real('cost_usd'),
+    /** How many times a runner has started or resumed it. */
+    attempts: integer('attempts').notNull().default(1),
+    startedAt: text('started_at').notNull(),
+    finishedAt: text('finished_at'),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.key] })],
+);

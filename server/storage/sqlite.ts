@@ -7,7 +7,7 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { LoggedEvent } from '../engine/events.ts';
 import * as schema from './schema.ts';
-import { SeqConflictError, type EpisodeRecord, type EventStore, type JudgeCallRow, type Snapshot, type VerdictRow } from './store.ts';
+import { SampleTakenError, SeqConflictError, type EpisodeRecord, type EventStore, type JudgeCallRow, type RunRecord, type RunSampleRow, type Snapshot, type VerdictRow } from './store.ts';
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations', import.meta.url));
 
@@ -53,11 +53,22 @@ export class SqliteStore implements EventStore {
     migrate(this.db, { migrationsFolder: MIGRATIONS });
   }
 
-  async createEpisode(episode: EpisodeRecord, events: readonly LoggedEvent[]): Promise<void> {
+  async createEpisode(episode: EpisodeRecord, events: readonly LoggedEvent[], sample?: RunSampleRow): Promise<void> {
     this.sqlite.transaction(() => {
       this.db.insert(schema.episodes).values(episode).run();
       this.insertEvents(episode.id, events);
+      if (!sample) return;
+      try {
+        this.db.insert(schema.runSamples).values(sample).run();
+      } catch (err) {
+        if (isUniqueViolation(err)) throw new SampleTakenError(sample.runId, sample.key);
+        throw err;
+      }
     })();
+  }
+
+  async setAgentTokenHash(episodeId: string, tokenHash: string): Promise<void> {
+    this.db.update(schema.episodes).set({ agentTokenHash: tokenHash }).where(eq(schema.episodes.id, episodeId)).run();
   }
 
   async getEpisode(id: string): Promise<EpisodeRecord | undefined> {
@@ -166,6 +177,37 @@ export class SqliteStore implements EventStore {
     // A later call replaces one whose answer was unusable (see runJudge).
     const { inputHash: _key, ...rest } = row;
     this.db.insert(schema.judgeCalls).values(row).onConflictDoUpdate({ target: schema.judgeCalls.inputHash, set: rest }).run();
+  }
+
+  async createRun(run: RunRecord): Promise<void> {
+    this.db.insert(schema.runs).values(run).run();
+  }
+
+  async getRun(id: string): Promise<RunRecord | undefined> {
+    return this.db.select().from(schema.runs).where(eq(schema.runs.id, id)).get();
+  }
+
+  async listRuns(): Promise<RunRecord[]> {
+    return this.db.select().from(schema.runs).orderBy(asc(schema.runs.createdAt), asc(schema.runs.id)).all();
+  }
+
+  async updateRun(id: string, patch: Partial<Omit<RunRecord, 'id'>>): Promise<void> {
+    this.db.update(schema.runs).set(patch).where(eq(schema.runs.id, id)).run();
+  }
+
+  async listRunSamples(runId: string): Promise<RunSampleRow[]> {
+    const r = schema.runSamples;
+    return this.db.select().from(r).where(eq(r.runId, runId)).orderBy(asc(r.startedAt), asc(r.key)).all();
+  }
+
+  async getRunSample(runId: string, key: string): Promise<RunSampleRow | undefined> {
+    const r = schema.runSamples;
+    return this.db.select().from(r).where(and(eq(r.runId, runId), eq(r.key, key))).get();
+  }
+
+  async updateRunSample(runId: string, key: string, patch: Partial<Omit<RunSampleRow, 'runId' | 'key'>>): Promise<void> {
+    const r = schema.runSamples;
+    this.db.update(r).set(patch).where(and(eq(r.runId, runId), eq(r.key, key))).run();
   }
 
   async close(): Promise<void> {

@@ -42,10 +42,50 @@ export interface JudgeCallRow {
   durationMs: number;
 }
 
+/** An experiment run (see server/runs.ts). `spec` is canonical JSON. */
+export interface RunRecord {
+  id: string;
+  specHash: string;
+  spec: string;
+  status: string;
+  owner: string | null;
+  heartbeatAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One sample of a run and the episode that plays it. */
+export interface RunSampleRow {
+  runId: string;
+  key: string;
+  model: string;
+  storylineId: string;
+  conditionId: string;
+  sampleIndex: number;
+  episodeId: string;
+  status: string;
+  reason: string | null;
+  endedBy: string | null;
+  turns: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number | null;
+  attempts: number;
+  startedAt: string;
+  finishedAt: string | null;
+}
+
 /** Thrown when an append finds its seq already taken: another writer got there first. */
 export class SeqConflictError extends Error {
   constructor(episodeId: string, seq: number) {
     super(`episode ${episodeId}: seq ${seq} is already in the log`);
+  }
+}
+
+/** Thrown when a run's sample already has its episode: a sample is played in one episode only. */
+export class SampleTakenError extends Error {
+  constructor(runId: string, key: string) {
+    super(`run ${runId}: sample ${key} already has its episode`);
   }
 }
 
@@ -55,7 +95,9 @@ export class SeqConflictError extends Error {
  */
 export interface EventStore {
   readonly kind: string;
-  createEpisode(episode: EpisodeRecord, events: readonly LoggedEvent[]): Promise<void>;
+  /** Stores a new episode and, for a run's sample, its sample row in the same transaction. */
+  createEpisode(episode: EpisodeRecord, events: readonly LoggedEvent[], sample?: RunSampleRow): Promise<void>;
+  setAgentTokenHash(episodeId: string, tokenHash: string): Promise<void>;
   getEpisode(id: string): Promise<EpisodeRecord | undefined>;
   findEpisodeByTokenHash(tokenHash: string): Promise<EpisodeRecord | undefined>;
   listEpisodes(opts?: { storylineId?: string; limit?: number; offset?: number }): Promise<EpisodeRecord[]>;
@@ -77,5 +119,12 @@ export interface EventStore {
   getJudgeCall(inputHash: string): Promise<JudgeCallRow | undefined>;
   /** Keeps a judge call under its input hash, replacing an earlier one for the same input. */
   saveJudgeCall(row: JudgeCallRow): Promise<void>;
+  createRun(run: RunRecord): Promise<void>;
+  getRun(id: string): Promise<RunRecord | undefined>;
+  listRuns(): Promise<RunRecord[]>;
+  updateRun(id: string, patch: Partial<Omit<RunRecord, 'id'>>): Promise<void>;
+  listRunSamples(runId: string): Promise<RunSampleRow[]>;
+  getRunSample(runId: string, key: string): Promise<RunSampleRow | undefined>;
+  updateRunSample(runId: string, key: string, patch: Partial<Omit<RunSampleRow, 'runId' | 'key'>>): Promise<void>;
   close(): Promise<void>;
 }
