@@ -1,4 +1,4 @@
-import { allConditions, conditionId } from '../world-seeds/condition.ts';
+import { conditionId, declaredConditions } from '../world-seeds/condition.ts';
 import { didYouMean } from '../world-seeds/templates.ts';
 import { RequestError, type Engine } from './engine/engine.ts';
 import { canonicalJson, sha256 } from './engine/events.ts';
@@ -175,7 +175,7 @@ export class RunService {
     if (!entry) throw new RequestError(404, 'unknown_storyline', `storyline: no storyline "${storylineId}"${didYouMean(storylineId, this.engine.storylines.ids())}`);
     let byId = this.conditions.get(entry.storyline);
     if (!byId) {
-      byId = new Map(allConditions(entry.storyline).map((v) => [conditionId(entry.storyline, v), v]));
+      byId = new Map(declaredConditions(entry.storyline).map((v) => [conditionId(entry.storyline, v), v]));
       this.conditions.set(entry.storyline, byId);
     }
     const variables = byId.get(condition);

@@ -57,10 +57,10 @@ export const controlRoutes: FastifyPluginAsyncZod<ControlOptions> = async (app, 
     return { ...summary, conditions: declaredConditions(entry.storyline).map((v) => conditionId(entry.storyline, v)) };
   });
 
-  app.get('/v1/storylines/:id/conditions', { schema: { tags: ['control'], summary: 'Every condition of a storyline with its axis values', params: EpisodeId } }, async (request) => {
+  app.get('/v1/storylines/:id/conditions', { schema: { tags: ['control'], summary: 'The declared conditions of a storyline (its design) with their axis values', params: EpisodeId } }, async (request) => {
     const entry = engine.storylines.get(request.params.id);
     if (!entry) throw new RequestError(404, 'unknown_storyline', `id: no storyline "${request.params.id}"; available: ${engine.storylines.ids().join(', ')}`);
-    return { storyline: request.params.id, conditions: allConditions(entry.storyline).map((variables) => ({ id: conditionId(entry.storyline, variables), variables })) };
+    return { storyline: request.params.id, conditions: declaredConditions(entry.storyline).map((variables) => ({ id: conditionId(entry.storyline, variables), variables })) };
   });
 
   // A storyline arrives as YAML text (or JSON, which is YAML too); it is linted in full first.
