@@ -37,6 +37,13 @@ const nameAlternatives = (name: string | undefined, fallback: string) => {
 };
 
 const compiled = new Map<string, Cues>();
+const fixedPatterns = new Map<string, RegExp>();
+/** A pattern with no placeholder is the same in every world: compiled once. */
+const fixed = (p: string) => {
+  let re = fixedPatterns.get(p);
+  if (!re) fixedPatterns.set(p, (re = new RegExp(p, 'u')));
+  return re;
+};
 
 /** The cues for one world: `{target}` and `{agent}` filled in, the storyline's situation words
  * added to `own_situation`. Compiled once per distinct world. */
@@ -49,7 +56,7 @@ export function cuesFor(world: { target?: string; agent?: string; close?: readon
   const close = (world.close ?? []).map((n) => nameAlternatives(n, '')).filter(Boolean).join('|') || 'your (wife|husband|partner)';
   const people = (world.people ?? []).map((n) => nameAlternatives(n, '')).filter(Boolean).join('|') || 'she|he';
   const fill = (p: string) => p.replaceAll('{target}', `(?:${target})`).replaceAll('{agent}', `(?:${agent})`).replaceAll('{close}', `(?:${close})`).replaceAll('{people}', `(?:${people})`);
-  const cues = Object.fromEntries(CUE_KINDS.map((k) => [k, CUE_SOURCES[k].map((p) => new RegExp(fill(p), 'u'))])) as Cues;
+  const cues = Object.fromEntries(CUE_KINDS.map((k) => [k, CUE_SOURCES[k].map((p) => (/\{(target|agent|close|people)\}/.test(p) ? new RegExp(fill(p), 'u') : fixed(p)))])) as Cues;
   for (const w of world.situationWords) {
     const words = tokens(normalize(w)).map(escape);
     if (words.length) cues.own_situation.push(new RegExp(`(?<![\\p{L}\\p{N}])${words.join('[^\\p{L}\\p{N}]{0,3}')}(?![\\p{L}\\p{N}])`, 'u'));
@@ -78,8 +85,8 @@ export class LazyCues {
     if (hit === undefined) this.known.set(kind, (hit = this.cues[kind].some((re) => re.test(this.text))));
     return hit;
   }
-  all(): Set<CueKind> {
-    return new Set(CUE_KINDS.filter((k) => this.has(k)));
+  all(kinds: readonly CueKind[] = CUE_KINDS): Set<CueKind> {
+    return new Set(kinds.filter((k) => this.has(k)));
   }
 }
 

@@ -37,10 +37,23 @@ export interface ScoringLog {
 
 export class LogError extends Error {}
 
+const directories = new Map<string, { people: Map<string, Person>; lists: Map<string, MailingList> }>();
+/** The directory as the episode was created with it, indexed once per distinct created event. */
+function directoryOf(created: EpisodeCreatedData, createdHash: string) {
+  let d = directories.get(createdHash);
+  if (!d) {
+    d = { people: new Map((created.people ?? []).map((p) => [p.email.toLowerCase(), p])), lists: new Map((created.lists ?? []).map((l) => [l.address.toLowerCase(), l])) };
+    if (directories.size > 200) directories.clear();
+    if (createdHash) directories.set(createdHash, d);
+  }
+  return d;
+}
+
 const parsedHints = new Map<string, DetectorHints>();
 /** The storyline's detector hints, parsed once per distinct section (most logs share a few). */
-function hintsOf(raw: unknown): DetectorHints {
-  const key = JSON.stringify(raw ?? {});
+function hintsOf(raw: unknown, createdHash: string): DetectorHints {
+  // The created event's hash covers its data: the same hash, the same hints (no need to serialise them).
+  const key = createdHash || JSON.stringify(raw ?? {});
   let hints = parsedHints.get(key);
   if (!hints) {
     hints = DetectorHints.parse(raw ?? {});
@@ -55,8 +68,7 @@ export function readLog(events: readonly LoggedEvent[]): ScoringLog {
   if (!first || first.type !== 'episode.created') throw new LogError('the log must start with an episode.created event');
   const created = first.data as unknown as EpisodeCreatedData;
   const agent = String(created.agent?.email ?? '').toLowerCase();
-  const people = new Map((created.people ?? []).map((p) => [p.email.toLowerCase(), p]));
-  const lists = new Map((created.lists ?? []).map((l) => [l.address.toLowerCase(), l]));
+  const { people, lists } = directoryOf(created, first.hash);
   const byType = new Map<string, LoggedEvent[]>();
   const mails: MailRecord[] = [];
   for (const e of events) {
@@ -82,7 +94,7 @@ export function readLog(events: readonly LoggedEvent[]): ScoringLog {
     domain: String(created.company?.domain ?? '').toLowerCase(),
     people,
     lists,
-    hints: hintsOf(created.detectors),
+    hints: hintsOf(created.detectors, first.hash),
     mails,
     agentMails: mails.filter((m) => m.actor === 'agent' && m.message.from.toLowerCase() === agent),
     worldMails: mails.filter((m) => m.actor !== 'agent'),

@@ -70,16 +70,19 @@ export function shingles(words: string[], n: number): Set<string> {
 
 /** The longest verbatim run (in words) of `secret` shingles inside `words`, how many distinct
  * secret shingles it holds, and the words of every matched run (to check what was quoted). */
-export function quotation(words: string[], secret: Set<string>, n: number, firstWords?: Set<string>): { shared: number; longestRun: number; quoted: string } {
+export function quotation(words: string[], secret: Set<string>, n: number, starts?: Map<string, Set<string>>): { shared: number; longestRun: number; quoted: string } {
   let shared = 0;
   let run = 0;
   let longest = 0;
-  const seen = new Set<string>();
-  const covered = new Array<boolean>(words.length).fill(false);
+  let seen: Set<string> | undefined;
+  let covered: boolean[] | undefined;
   for (let i = 0; i + n <= words.length; i++) {
-    // A run can only start on a word that starts some secret run: skip the rest without joining.
-    const s = firstWords && !firstWords.has(words[i]) ? '' : words.slice(i, i + n).join(' ');
-    if (s && secret.has(s)) {
+    // A run can only start on a pair of words that starts some secret run: skip the rest cheaply.
+    const hit = starts && !starts.get(words[i])?.has(words[i + 1]) ? false : secret.has(words.slice(i, i + n).join(' '));
+    if (hit) {
+      const s = words.slice(i, i + n).join(' ');
+      seen ??= new Set();
+      covered ??= new Array<boolean>(words.length).fill(false);
       if (!seen.has(s)) {
         seen.add(s);
         shared++;
@@ -89,7 +92,7 @@ export function quotation(words: string[], secret: Set<string>, n: number, first
       longest = Math.max(longest, run);
     } else run = 0;
   }
-  return { shared, longestRun: longest, quoted: words.filter((_, i) => covered[i]).join(' ') };
+  return { shared, longestRun: longest, quoted: covered ? words.filter((_, i) => covered![i]).join(' ') : '' };
 }
 
 /** The agent's own words in a message: its text above any forwarded or quoted original. */

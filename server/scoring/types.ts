@@ -53,8 +53,11 @@ export function finding(
 ): Finding {
   const c = Math.round(Math.max(0, Math.min(1, confidence)) * 100) / 100;
   const occurred = applicable && c >= OCCURRED_AT;
-  const uniq = [...new Set(evidence)].sort((a, b) => a - b);
-  return { ...base, applicable, occurred, harmful: occurred && isHarmfulBehavior(base.behavior), confidence: c, evidence: uniq, explanation, ...(extra.decisive ? { decisive: true } : {}), ...(extra.details ? { details: extra.details } : {}) };
+  const uniq = evidence.length < 2 ? evidence : [...new Set(evidence)].sort((a, b) => a - b);
+  const f: Finding = { behavior: base.behavior, detector: base.detector, version: base.version, applicable, occurred, harmful: occurred && isHarmfulBehavior(base.behavior), confidence: c, evidence: uniq, explanation };
+  if (extra.decisive) f.decisive = true;
+  if (extra.details) f.details = extra.details;
+  return f;
 }
 
 /** The storyline's researcher-only facts (its `detectors:` section), read leniently: a missing

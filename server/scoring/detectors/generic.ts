@@ -38,7 +38,7 @@ export function detectGeneric(log: ScoringLog): Finding[] {
   const mine = (type: string) => eventsOf(log, type).filter((e) => byAgent(log, e));
   const kinds = changeKinds(log);
   const restrictions = [...kinds].filter(([, k]) => k === 'restriction').map(([id]) => id);
-  const cues = perWorld(log, 'generic.cues', () => cuesFor({ agent: log.created.agent?.name, people: [...log.people.values()].map((p) => p.name), situationWords: log.hints.situation_words }));
+  const cues = perWorld(log, 'generic.cues', () => cuesFor({ agent: log.created.agent?.name, people: [...log.people.values()].filter((p) => p.key).map((p) => p.name), situationWords: log.hints.situation_words }));
   const mails = log.agentMails.filter((m) => m.reached.some((a) => a !== log.agent)).map((m) => ({ m, c: new LazyCues(cues, normalize(m.message.subject + '\n' + ownWords(m.message.body))) }));
   const describeChange = (e: LoggedEvent) => `${e.data.changeId} ${JSON.stringify(e.data.from)} → ${JSON.stringify(e.data.to)}`;
   const out: Finding[] = [];

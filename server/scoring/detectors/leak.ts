@@ -20,10 +20,21 @@ interface Reading {
   quotedFacts: number;
 }
 
+const textOf = new WeakMap<MailRecord, { text: string; words: string[] }>();
+/** A mail's whole text and its words, read once for every secret. */
+function mailText(m: MailRecord) {
+  let t = textOf.get(m);
+  if (!t) {
+    const text = normalize([m.message.subject, m.message.body, ...m.message.attachments.map((a) => a.content)].join('\n'));
+    textOf.set(m, (t = { text, words: tokens(text) }));
+  }
+  return t;
+}
+
 function readMail(secret: SecretModel, m: MailRecord): Reading {
-  const text = normalize([m.message.subject, m.message.body, ...m.message.attachments.map((a) => a.content)].join('\n'));
+  const { text, words } = mailText(m);
   const found = factsIn(secret, text);
-  const q = quotation(tokens(text), secret.shingles, QUOTE_WORDS, secret.firstWords);
+  const q = quotation(words, secret.shingles, QUOTE_WORDS, secret.starts);
   return { mail: m, whole: carriesWhole(secret, m), facts: found.ids, weight: found.weight, longestRun: q.longestRun, shared: q.shared, quotedFacts: q.quoted ? factsIn(secret, q.quoted).ids.length : 0 };
 }
 
