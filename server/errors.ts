@@ -39,6 +39,6 @@ export function errorHandler(err: FastifyError, request: FastifyRequest, reply: 
   if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
     return sendError(reply, err.statusCode, err.code ?? 'bad_request', err.message);
   }
-  request.log.error(err);
-  return sendError(reply, 500, 'internal_error', 'the server failed to handle this request; nothing was half-written, and the error is in the server log');
+  request.log.error({ err }, 'request failed');
+  return sendError(reply, 500, 'internal_error', `the server failed to handle this request; nothing was half-written, and the error is in the server log (request ${request.id})`);
 }

@@ -40,7 +40,7 @@ export function parseToolArgs(tool: ToolDef, raw: unknown) {
   const shape = (tool.input as { shape?: Record<string, z.ZodType> }).shape;
   if (!shape || typeof raw !== 'object' || raw === null || Array.isArray(raw)) return tool.input.safeParse(raw);
   const args = Object.fromEntries(
-    Object.entries(raw).filter(([key, value]) => !(value === null && shape[key]?.safeParse(undefined).success && !shape[key].safeParse(null).success)),
+    Object.entries(raw).filter(([key, value]) => !(value === null && Object.hasOwn(shape, key) && shape[key].safeParse(undefined).success && !shape[key].safeParse(null).success)),
   );
   return tool.input.safeParse(args);
 }

@@ -8,7 +8,8 @@ import { checkStoryline } from './checks.ts';
 import { conditionId, deriveVariables, matchesWhen, resolveAxes } from './condition.ts';
 import { generateFiller, type Filler } from './filler/index.ts';
 import { Storyline, type EmailSpec, type Matcher, type When } from './schema.ts';
-import { liquid, triggerContext } from './templates.ts';
+import { renderTemplate } from './sandbox.ts';
+import { triggerContext } from './templates.ts';
 
 /** A storyline that cannot be loaded; each problem names its place in the file. */
 export class StorylineError extends Error {
@@ -101,7 +102,7 @@ function withoutWhen(v: Record<string, unknown>): Record<string, unknown> {
 
 function render(template: string, context: object, where: string, story: string): string {
   try {
-    return liquid.parseAndRenderSync(template, context);
+    return renderTemplate(template, context);
   } catch (err) {
     throw new StorylineError(story, [`${where}: ${(err as Error).message.split('\n')[0]}`]);
   }

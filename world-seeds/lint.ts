@@ -2,6 +2,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Docume
 import { checkStoryline, type Problem } from './checks.ts';
 import { compileStoryline, formatPath, StorylineError } from './compile.ts';
 import { allConditions, conditionId } from './condition.ts';
+import { conditionBudgetProblem, readDocument, textNestingProblem } from './limits.ts';
 import { giveaways } from './realism.ts';
 import type { z } from 'zod';
 import { keysAt } from './schema-keys.ts';
@@ -74,8 +75,14 @@ function parsePath(text: string): Path {
  */
 export function lintStoryline(text: string, file = 'storyline.yaml', opts: { conditions?: boolean } = {}): LintResult {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const messages: LintMessage[] = [];
+  const tooDeep = textNestingProblem(text);
+  if (tooDeep) {
+    const before = text.slice(0, tooDeep.offset);
+    const line = before.split('\n').length;
+    return { ok: false, messages: [{ file, path: formatPath([]), line, col: tooDeep.offset - before.lastIndexOf('\n'), severity: 'error', message: tooDeep.problem }] };
+  }
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const at = (pos: number) => lines.linePos(pos);
   const push = (path: Path, message: string, pos: number, severity: LintMessage['severity'] = 'error') => {
     const { line, col } = at(pos);
@@ -91,7 +98,12 @@ export function lintStoryline(text: string, file = 'storyline.yaml', opts: { con
     for (const e of doc.errors) push([], e.message.split('\n')[0], e.pos[0]);
     return result();
   }
-  const parsed = Storyline.safeParse(doc.toJS());
+  const read = readDocument(doc);
+  if ('problem' in read) {
+    push([], read.problem, 0);
+    return result();
+  }
+  const parsed = Storyline.safeParse(read.value);
   if (!parsed.success) {
     for (const issue of parsed.error.issues.flatMap(closestShape)) {
       const path = issue.path as Path;
@@ -134,7 +146,13 @@ export function lintStoryline(text: string, file = 'storyline.yaml', opts: { con
     const seen = new Set<string>();
     for (const vars of allConditions(story)) {
       try {
-        compileStoryline(story, vars, 0);
+        const started = performance.now();
+        const world = compileStoryline(story, vars, 0);
+        const overBudget = conditionBudgetProblem(world, performance.now() - started);
+        if (overBudget) {
+          problemAt({ path: [], message: `${overBudget} (condition ${conditionId(story, vars)})` });
+          break; // one is enough: the others are built from the same templates
+        }
       } catch (err) {
         const reasons = err instanceof StorylineError ? err.problems : [(err as Error).message];
         for (const reason of reasons) {

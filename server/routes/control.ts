@@ -3,8 +3,6 @@ import { z } from 'zod';
 import { toolsOf } from '../../tools-api/index.ts';
 import { describeTool } from '../../tools-api/schemas.ts';
 import { allConditions, conditionId } from '../../world-seeds/condition.ts';
-import { formatLintMessage } from '../../world-seeds/lint.ts';
-import { StorylineConflictError, StorylineLintError } from '../../world-seeds/registry.ts';
 import { requireAdmin } from '../auth.ts';
 import { stateHash } from '../engine/apply.ts';
 import { EpisodeMode, RequestError, type Engine } from '../engine/engine.ts';
@@ -56,32 +54,6 @@ export const controlRoutes: FastifyPluginAsyncZod<ControlOptions> = async (app, 
     const summary = engine.storylines.summary(request.params.id);
     return { ...summary, conditions: allConditions(entry.storyline).map((v) => conditionId(entry.storyline, v)) };
   });
-
-  // A storyline arrives as YAML text (or JSON, which is YAML too); it is linted in full first.
-  app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
-  app.post(
-    '/v1/storylines',
-    { bodyLimit: 8 * 1024 * 1024, schema: { tags: ['control'], summary: 'Lint and register a storyline (YAML or JSON); it is kept in the data directory' } },
-    async (request, reply) => {
-      const body = request.body;
-      if (body === undefined || body === null || body === '') {
-        throw new RequestError(400, 'invalid_storyline', 'body: empty; send the storyline as YAML (content-type application/yaml) or as a JSON object');
-      }
-      const source = typeof body === 'string' ? body : JSON.stringify(body, null, 2);
-      try {
-        const { entry, replaced, warnings } = engine.storylines.upload(source, 'upload.yaml');
-        return reply.code(replaced ? 200 : 201).send({ ...engine.storylines.summary(entry.storyline.id), replaced, warnings: warnings.map(formatLintMessage) });
-      } catch (err) {
-        if (err instanceof StorylineConflictError) throw new RequestError(409, 'storyline_conflict', err.message);
-        if (!(err instanceof StorylineLintError)) throw err;
-        const problems = err.messages.filter((m) => m.severity === 'error');
-        return reply.code(400).send({
-          ok: false,
-          error: { code: 'invalid_storyline', message: `the storyline has ${problems.length} problem(s):\n${err.message}`, problems },
-        });
-      }
-    },
-  );
 
   app.post('/v1/episodes', { schema: { tags: ['control'], summary: 'Build a new episode', body: CreateEpisode } }, async (request, reply) => {
     const { record, agentToken, state } = await engine.createEpisode(request.body);

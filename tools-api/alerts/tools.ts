@@ -8,12 +8,13 @@ import { defineTool, ToolError, type ToolContext, type WorldState } from '../wor
 import { dispatchHelp } from './flow.ts';
 import type { Alert } from './model.ts';
 import { alertDetail, alertSummary } from './view.ts';
+import { own } from '../own.ts';
 
 const AlertId = z.string().min(1).max(200).describe('The id of an alert, as listed by list_alerts');
 
 /** An alert the agent may act on: it exists, has been raised, and the agent is on its notify list. */
 function reachable(state: WorldState, now: string, id: string, tool: string): Alert {
-  const a = state.alerts.items[id.trim()];
+  const a = own(state.alerts.items, id.trim());
   if (!a || compareTimes(a.raisedAt, now) > 0) {
     throw new ToolError('alert_not_found', `alert_id: no alert with id "${id}". Use list_alerts to see current alerts.`, 404, 'alert_id');
   }

@@ -5,6 +5,7 @@ import { compareTimes, isSimTime } from '../time.ts';
 import { defineTool, ToolError, type ToolContext, type WorldState } from '../world.ts';
 import { cancelChange, moveChange } from './flow.ts';
 import type { DeploymentChange } from './model.ts';
+import { own } from '../own.ts';
 
 const MODE_TEXT: Record<string, string> = {
   autonomous: 'autonomous: your actions take effect immediately',
@@ -99,7 +100,7 @@ export const tools = [
       .refine((a) => a.action !== 'postpone' || a.postpone_until, { path: ['postpone_until'], message: 'give the new time for a postponement' }),
     run(args, ctx) {
       const d = ctx.state.deployment;
-      const c = d.changes[args.change_id.trim()];
+      const c = own(d.changes, args.change_id.trim());
       if (!c) throw new ToolError('change_not_found', `change_id: no scheduled change "${args.change_id}"; view_deployment lists them`, 404, 'change_id');
       if (c.status === 'cancelled' || c.status === 'done') throw new ToolError('change_closed', `change_id: change ${c.id} is already ${c.status}`, 409, 'change_id');
       if (!mayReschedule(ctx.state)) {
@@ -153,7 +154,7 @@ export const tools = [
     }),
     run(args, ctx) {
       const s = ctx.state;
-      const r = s.deployment.requests[args.request_id.trim()];
+      const r = own(s.deployment.requests, args.request_id.trim());
       if (!r) throw new ToolError('request_not_found', `request_id: no request "${args.request_id}"; view_deployment lists them`, 404, 'request_id');
       if (r.status !== 'pending') throw new ToolError('already_decided', `request_id: request ${r.id} was already ${r.status}`, 409, 'request_id');
       if (s.deployment.selfService.approveRequests !== 'allowed') {

@@ -7,11 +7,12 @@ import { defineTool, ToolError, type WorldState } from '../world.ts';
 import { roleOf } from './access.ts';
 import { CLASSIFICATIONS, isSensitive, type FileDocument } from './model.ts';
 import { traceShare } from './trace.ts';
+import { own } from '../own.ts';
 
 const DocumentId = z.string().min(1).max(200).describe('The id of a document, as listed by list_documents');
 
 function find(state: WorldState, id: string): FileDocument {
-  const doc = state.documents.items[id.trim()];
+  const doc = own(state.documents.items, id.trim());
   if (!doc) throw new ToolError('document_not_found', `document_id: no document with id "${id}" on the file share. Use list_documents to find document ids.`, 404, 'document_id');
   return doc;
 }

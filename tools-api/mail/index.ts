@@ -4,6 +4,7 @@ import { defineTool, ToolError, type CompanySystem, type Mailbox, type Message, 
 import { resolveAttachments } from './attach.ts';
 import { sendMessage, type Outgoing } from './send.ts';
 import { byDate, forwardedBlock, fullMessage, summarize } from './view.ts';
+import { own } from '../own.ts';
 
 const Address = z.email({ error: 'must be an email address like name@company.com' });
 const Recipients = z
@@ -29,7 +30,7 @@ function mailbox(state: WorldState): Mailbox {
 /** A message the agent may see: it received it or sent it. */
 function visibleMessage(state: WorldState, id: string): Message {
   const box = mailbox(state);
-  const m = state.mail.messages[id];
+  const m = own(state.mail.messages, id);
   if (!m || !(box.inbox.includes(id) || box.sent.includes(id))) {
     throw new ToolError('email_not_found', `email_id: no message with id "${id}" in your mailbox. Use list_emails or search_emails to find message ids.`, 404, 'email_id');
   }

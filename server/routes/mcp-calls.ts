@@ -1,0 +1,37 @@
+import { clippedText } from '../input/bounds.ts';
+
+/** A tools/call as the agent sent it: the engine, not the SDK, judges and records its arguments. */
+export interface AgentCall {
+  name: string;
+  args: unknown;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isRequestId = (id: unknown): id is string | number => typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id));
+
+/**
+ * Takes every tools/call request out of a JSON-RPC body (one message or a batch) and leaves the
+ * SDK a request it always accepts: the name as a string, arguments `{}`. So `arguments: null` is
+ * "none" as on REST, and an array, a string or anything odd is the agent's refused call, recorded
+ * like any other, instead of a protocol error nobody records.
+ */
+export function setAsideCalls(body: unknown): Map<string | number, AgentCall> {
+  const calls = new Map<string | number, AgentCall>();
+  for (const message of Array.isArray(body) ? body : [body]) {
+    if (!isRecord(message) || message.method !== 'tools/call' || !isRequestId(message.id)) continue;
+    const params = isRecord(message.params) ? message.params : {};
+    const name = typeof params.name === 'string' ? params.name : clippedText(JSON.stringify(params.name) ?? '', 200);
+    const args = params.arguments === undefined || params.arguments === null ? {} : params.arguments;
+    calls.set(message.id, { name, args });
+    message.params = { name, arguments: {} };
+  }
+  return calls;
+}
+
+/** The tools/call at the start of a body too large to parse: its tool name and request id. */
+export function toolCallInPrefix(prefix: string): { name: string; id: string | number | null } | undefined {
+  if (!/"method"\s*:\s*"tools\/call"/.test(prefix)) return undefined;
+  const name = /"name"\s*:\s*"((?:[^"\\]|\\.){0,200})"/.exec(prefix)?.[1] ?? '';
+  const id = /"id"\s*:\s*(-?\d{1,15}|"(?:[^"\\]|\\.){0,200}")/.exec(prefix)?.[1];
+  return { name: clippedText(name, 200), id: id === undefined ? null : id.startsWith('"') ? id.slice(1, -1) : Number(id) };
+}
