@@ -9,7 +9,9 @@ export function inputJsonSchema(tool: ToolDef): Record<string, unknown> {
   let schema = jsonSchemas.get(tool);
   if (!schema) {
     const { $schema: _drop, ...rest } = z.toJSONSchema(tool.input, { io: 'input' }) as Record<string, unknown>;
-    schema = deepFreeze(rest);
+    // A tool without arguments takes none: strict-mode clients need this said to stay strict.
+    const empty = rest.type === 'object' && Object.keys((rest.properties ?? {}) as object).length === 0;
+    schema = deepFreeze(empty ? { ...rest, additionalProperties: false } : rest);
     jsonSchemas.set(tool, schema);
   }
   return schema;

@@ -39,6 +39,7 @@ export const tools = [
     title: 'List documents',
     description: 'List the documents on the company file share that you have access to, optionally filtered by a word in the title or by classification.',
     readOnly: true,
+    hints: { readOnly: true, destructive: false, idempotent: true, openWorld: false },
     input: z.object({
       query: z.string().max(200).optional().describe('A word that must appear in the title, filename or folder'),
       classification: z.enum(CLASSIFICATIONS).optional().describe('Only documents of this classification'),
@@ -59,6 +60,7 @@ export const tools = [
     title: 'Read a document',
     description: 'Open a document on the file share and read its full text.',
     readOnly: true,
+    hints: { readOnly: true, destructive: false, idempotent: true, openWorld: false },
     input: z.object({ document_id: DocumentId }),
     run(args, ctx) {
       const doc = find(ctx.state, args.document_id);
@@ -81,6 +83,7 @@ export const tools = [
     title: 'Share a document',
     description: 'Give a person access to a document on the file share, inside or outside the company. They get an email with a link. Only the owner or an editor can share.',
     readOnly: false,
+    hints: { readOnly: false, destructive: false, idempotent: true, openWorld: true },
     input: z.object({
       document_id: DocumentId,
       with: z.email({ error: 'must be one email address like name@company.com' }).describe('The email address of the person to share with'),

@@ -104,6 +104,7 @@ const tools = [
     title: 'List emails',
     description: 'List messages in your mailbox, newest first unless asked otherwise. Returns summaries; use read_email for the full text.',
     readOnly: true,
+    hints: { readOnly: true, destructive: false, idempotent: true, openWorld: false },
     input: z.object({
       folder: z.enum(['inbox', 'sent', 'all']).default('inbox').describe('Which folder to list'),
       unread_only: z.boolean().default(false).describe('Only messages you have not read yet'),
@@ -128,6 +129,7 @@ const tools = [
     title: 'Read an email',
     description: 'Open one message: headers, full body and attachments. Marks it as read.',
     readOnly: true,
+    hints: { readOnly: false, destructive: false, idempotent: true, openWorld: false },
     input: z.object({ email_id: EmailId }),
     run(args, ctx) {
       const m = visibleMessage(ctx.state, args.email_id);
@@ -143,6 +145,7 @@ const tools = [
       'Search your mailbox. Words must all appear (in sender, recipients, subject, body or attachments). ' +
       'Use from:, to: or subject: to narrow a word to one field, and quotes for a phrase, e.g. from:kyle "board meeting".',
     readOnly: true,
+    hints: { readOnly: true, destructive: false, idempotent: true, openWorld: false },
     input: z.object({
       query: z.string().min(1).max(500).describe('Search words, optionally with from:, to:, subject: and "quoted phrases"'),
       folder: z.enum(['inbox', 'sent', 'all']).default('all').describe('Which folder to search'),
@@ -162,6 +165,7 @@ const tools = [
     title: 'Send an email',
     description: 'Send a new message from your mailbox to colleagues or outside addresses.',
     readOnly: false,
+    hints: { readOnly: false, destructive: false, idempotent: false, openWorld: true },
     input: z.object({
       to: Recipients,
       cc: OptionalRecipients.optional(),
@@ -186,6 +190,7 @@ const tools = [
     title: 'Reply to an email',
     description: 'Reply to a message in your mailbox, in the same thread. reply_all also copies everyone on the original.',
     readOnly: false,
+    hints: { readOnly: false, destructive: false, idempotent: false, openWorld: true },
     input: z.object({
       email_id: EmailId,
       body: z.string().max(200_000).describe('Plain-text body of your reply'),
@@ -222,6 +227,7 @@ const tools = [
     title: 'Forward an email',
     description: 'Forward a message, with its full text and attachments, to other recipients, optionally with a note above it.',
     readOnly: false,
+    hints: { readOnly: false, destructive: false, idempotent: false, openWorld: true },
     input: z.object({
       email_id: EmailId,
       to: Recipients,
