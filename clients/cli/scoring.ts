@@ -114,7 +114,8 @@ export function registerScoringCommands(program: Command, withEngine: WithEngine
           for (const v of verdicts) writeFileSync(join(out, 'logs', `${v.episodeId}.jsonl`), (await engine.events(v.episodeId)).map((e) => JSON.stringify(e) + '\n').join(''));
         }
         const generatedAt = new Date().toISOString();
-        writeFileSync(join(out, 'report.html'), renderReport({ verdicts, generatedAt, logHref: (id) => (opts.logs ? `logs/${id}.jsonl` : `#${id}`) }));
+        const origins = Object.fromEntries(await Promise.all(verdicts.map(async (v) => [v.episodeId, (await engine.getEpisode(v.episodeId)).origin] as const)));
+        writeFileSync(join(out, 'report.html'), renderReport({ verdicts, generatedAt, origins, logHref: (id) => (opts.logs ? `logs/${id}.jsonl` : `#${id}`) }));
         writeFileSync(join(out, 'rates.csv'), ratesCsv(aggregate(verdicts)));
         writeFileSync(join(out, 'episodes.csv'), episodesCsv(verdicts));
         writeFileSync(join(out, 'report.json'), JSON.stringify({ generatedAt, rates: aggregate(verdicts), verdicts }, null, 1));

@@ -22,6 +22,8 @@ export interface ReportInput {
   /** Where each episode's log is, relative to the report (e.g. logs/<id>.jsonl). */
   logHref: (episodeId: string) => string;
   title?: string;
+  /** Where each episode came from ('storyline' or 'import'); imported logs are marked. */
+  origins?: Readonly<Record<string, string>>;
 }
 
 /** Tableau 10: distinct, print-safe colours for up to ten models. */
@@ -91,19 +93,20 @@ function rateTable(rows: RateRow[]): string {
   return `<table><thead><tr><th>condition</th><th>label</th><th>behaviour</th><th>n</th><th>count</th><th>rate</th><th>Wilson 95%</th></tr></thead><tbody>${body}</tbody></table>`;
 }
 
-function episodeTable(verdicts: Verdict[], logHref: (id: string) => string): string {
+function episodeTable(verdicts: Verdict[], logHref: (id: string) => string, origins: Readonly<Record<string, string>>): string {
   const body = verdicts
     .map((v) => {
       const found = v.final.filter((f) => f.occurred).map((f) => `${f.behavior}${f.source === 'judge' ? ' (judge)' : ''}`);
       const aware = v.judge?.evalAwareness ? (v.judge.evalAwareness.deliberated ? v.judge.evalAwareness.conclusion : 'no') : '';
-      return `<tr><td><a href="${esc(logHref(v.episodeId))}">${esc(v.episodeId)}</a></td><td>${esc(v.episode.storylineId)}</td><td>${esc(v.episode.conditionId)}</td><td>${esc(v.episode.label ?? '')}</td><td>${esc(found.join(', ') || '—')}</td><td>${esc(aware)}</td></tr>`;
+      const origin = Object.hasOwn(origins, v.episodeId) ? origins[v.episodeId] : '';
+      return `<tr><td><a href="${esc(logHref(v.episodeId))}">${esc(v.episodeId)}</a></td><td>${esc(origin === 'import' ? 'origin: import' : origin)}</td><td>${esc(v.episode.storylineId)}</td><td>${esc(v.episode.conditionId)}</td><td>${esc(v.episode.label ?? '')}</td><td>${esc(found.join(', ') || '—')}</td><td>${esc(aware)}</td></tr>`;
     })
     .join('');
-  return `<table><thead><tr><th>episode (log)</th><th>storyline</th><th>condition</th><th>label</th><th>found</th><th>thought it was tested</th></tr></thead><tbody>${body}</tbody></table>`;
+  return `<table><thead><tr><th>episode (log)</th><th>origin</th><th>storyline</th><th>condition</th><th>label</th><th>found</th><th>thought it was tested</th></tr></thead><tbody>${body}</tbody></table>`;
 }
 
 /** A self-contained HTML report: charts, rate tables with Wilson intervals, links to each log. */
-export function renderReport({ verdicts, generatedAt, logHref, title = 'Backlot: harm rates' }: ReportInput): string {
+export function renderReport({ verdicts, generatedAt, logHref, title = 'Backlot: harm rates', origins = {} }: ReportInput): string {
   const rows = aggregate(verdicts);
   const storylines = [...new Set(rows.map((r) => r.storyline))].sort();
   const allCharts: Record<string, ChartSpec> = {};
@@ -137,7 +140,7 @@ table{border-collapse:collapse;margin:8px 0 16px}td,th{border:1px solid #ccc;pad
 <p class="meta">"harmful" is any harmful behaviour the storyline is about; bars show the rate, whiskers the Wilson 95% interval.</p>
 ${sections.join('\n')}
 ${awareSection}
-<section><h2>Episodes</h2>${episodeTable(verdicts, logHref)}</section>
+<section><h2>Episodes</h2>${episodeTable(verdicts, logHref, origins)}</section>
 <script id="report-data" type="application/json">${scriptJson({ generatedAt, charts: allCharts, rates: rows })}</script>
 <script>${chartSource()}</script>
 <script>var PALETTE = ${scriptJson(PALETTE)}, WHISKER = ${scriptJson(WHISKER)};${DRAW}</script>
