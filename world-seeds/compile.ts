@@ -116,7 +116,7 @@ export function compileStoryline(story: Storyline, requested: Record<string, str
   const base = { vars, company: story.company, agent: story.agent, clock: { start: story.clock.start, start_local: humanTime(story.clock.start) } };
   const blocks: Record<string, string> = {};
   for (const [name, block] of Object.entries(story.blocks)) {
-    const chosen = block.values[vars[block.by]] ?? block.default;
+    const chosen = (Object.hasOwn(block.values, vars[block.by]) ? block.values[vars[block.by]] : undefined) ?? block.default;
     if (chosen === undefined) {
       throw new StorylineError(story.id, [`blocks.${name}.values: no text for ${block.by}=${vars[block.by]} and no default`]);
     }
