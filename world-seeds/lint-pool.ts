@@ -73,7 +73,7 @@ export class LintPool {
     if (this.running || this.queue.length === 0) return;
     const job = this.queue.shift()!;
     this.worker ??= this.spawn();
-    const timer = setTimeout(() => this.lost(`lint did not finish within ${Math.round(this.limits.lintMs / 1000)} s`, true), this.limits.lintMs);
+    const timer = setTimeout(() => this.lost(`lint did not finish within ${this.limits.lintMs / 1000} s`, true), this.limits.lintMs);
     this.running = { job, timer };
     this.worker.postMessage({ id: job.id, source: job.source, file: job.file });
   }

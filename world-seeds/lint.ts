@@ -63,6 +63,9 @@ function closestShape(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
   return best.flatMap((i) => closestShape({ ...i, path: [...issue.path, ...i.path] } as z.core.$ZodIssue));
 }
 
+/** How the sandbox reports a template past its limits (Liquid's own words, and ours). */
+const TEMPLATE_LIMIT_HIT = /limit exceeded|over the limit of/;
+
 /** Turns "emails[3].body" back into a path. */
 function parsePath(text: string): Path {
   return text.split(/\.|(?=\[)/).flatMap((part): Path => (part.startsWith('[') ? [Number(part.slice(1, -1))] : part ? [part] : []));
@@ -163,6 +166,8 @@ export function lintStoryline(text: string, file = 'storyline.yaml', opts: { con
           const path = m ? parsePath(m[1]) : [];
           problemAt({ path, message: `${m ? m[2] : reason} (condition ${conditionId(story, vars)})` });
         }
+        // A template past its limits fails the same way in every condition: stop spending on it.
+        if (reasons.some((r) => TEMPLATE_LIMIT_HIT.test(r))) break;
       }
     }
   }
