@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Engine } from './engine/engine.ts';
-import { errorHandler } from './errors.ts';
+import { errorHandler, frameworkErrors } from './errors.ts';
 import { DEFAULT_RATE_LIMIT, registerInputBounds, registerRateLimit, type RateLimit } from './limits.ts';
 import { agentRoutes } from './routes/agent.ts';
 import { approvalRoutes } from './routes/approvals.ts';
@@ -36,7 +36,7 @@ export interface AppOptions {
 
 /** The table of contents of the server: each concern is a plugin in its own file. */
 export async function buildApp({ engine, adminToken, publicUrl, logger = false, judge = judgeConfigFromEnv(), rateLimit = DEFAULT_RATE_LIMIT, upload }: AppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger, bodyLimit: 1024 * 1024 });
+  const app = Fastify({ logger, bodyLimit: 1024 * 1024, frameworkErrors: frameworkErrors(engine) });
   engine.onInternalError = (err, where) => app.log.error({ err, where }, 'a company system failed inside an agent call');
   // Every route, as registered: the auth tests walk this list so no route escapes them.
   const routes: { method: string; url: string }[] = [];

@@ -11,7 +11,7 @@ import { ConditionError } from '../../world-seeds/condition.ts';
 import type { StorylineRegistry } from '../../world-seeds/registry.ts';
 import type { EpisodeRecord, EventStore } from '../storage/store.ts';
 import { SeqConflictError } from '../storage/store.ts';
-import { boundsProblem, clippedJson, formatProblem, LOG_BOUNDS, RECORDED_REFUSAL_CHARS } from '../input/bounds.ts';
+import { boundsProblem, clippedJson, clippedText, formatProblem, LOG_BOUNDS, RECORDED_REFUSAL_CHARS } from '../input/bounds.ts';
 import { DEFAULT_LIMITS, type EngineLimits } from './limits.ts';
 import { EMPTY_STATE, apply, fold } from './apply.ts';
 import { CommandContext, type PendingEvent } from './context.ts';
@@ -221,7 +221,9 @@ export class Engine {
 
   /** One tool call: validate → check → compute events → append durably → apply → answer.
    * Every call is recorded, including those that fail validation or name no tool. */
-  callTool(episodeId: string, name: string, rawArgs: unknown, rejection?: Rejection): Promise<ToolOutcome> {
+  callTool(episodeId: string, sentName: string, rawArgs: unknown, rejection?: Rejection): Promise<ToolOutcome> {
+    // A name no tool has may still be any text (MCP): recorded well-formed and short.
+    const name = clippedText(sentName, 200);
     // Arguments out of bounds are refused before anything reads them, and recorded clipped.
     const problem = rejection ? null : boundsProblem(rawArgs ?? {});
     if (problem) rejection = { status: 400, code: 'invalid_arguments', message: `${name}: ${formatProblem(problem, '')}`, field: problem.path || undefined };
