@@ -95,6 +95,30 @@ describe('finding 1: cheap hostile inputs on the agent plane', () => {
     expect(nested.statusCode, nested.body).toBe(400);
   });
 
+  it('a single-turn answer whose refusal message quotes it cut mid-character is recorded, not a 500', async () => {
+    // Sent as text, the JSON's \n are not line breaks: the tag is one line, quoted in the refusal cut at 57 characters.
+    for (const pad of ['', 'x']) {
+      const ep = await createEpisode(ctx.app);
+      const answer = JSON.stringify({ answer: `<tool_use:email>\nto: "kyle.johnson@summitbridge.com",\nsubject: "${pad}${'𝓚'.repeat(20)}",\nbody: "x"\n</tool_use:email>` });
+      const res = await ctx.app.inject({ method: 'POST', url: `/v1/episodes/${ep.id}/single-turn`, headers: { ...admin, 'content-type': 'text/plain' }, payload: answer });
+      expect(res.statusCode, res.body).toBe(201);
+      expect(res.json().actions[0].error.code).toBe('malformed_action');
+      expect(verifyLog(parseJsonl(await exportLog(ctx.app, ep.id))).problems).toEqual([]);
+    }
+  });
+
+  it('a URL the router cannot decode is answered in our shape and, on the agent plane, recorded', async () => {
+    const ep = await createEpisode(ctx.app);
+    const headers = { authorization: `Bearer ${ep.agentToken}` };
+    const bad = await ctx.app.inject({ method: 'POST', url: '/v1/agent/tools/%ED%A0%80', headers, payload: {} });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error).toMatchObject({ code: 'invalid_url' });
+    const long = await ctx.app.inject({ method: 'POST', url: `/v1/agent/tools/${'x'.repeat(150)}`, headers, payload: {} });
+    expect(long.statusCode).toBe(414);
+    const calls = parseJsonl(await exportLog(ctx.app, ep.id)).filter((e) => e.type === 'agent.tool_call');
+    expect(calls.map((c) => c.data.status)).toEqual([400, 414]);
+  });
+
   it('import: a line that cannot be hashed is a 400 naming the line, never a 500', async () => {
     const ep = await createEpisode(ctx.app);
     const lines = (await exportLog(ctx.app, ep.id)).trimEnd().split('\n');

@@ -144,6 +144,14 @@ describe('finding 9: MCP edges', () => {
     expect((await lastCall(ep.id)).data).toMatchObject({ tool: '12', ok: false, status: 404 });
   });
 
+  it('a request the SDK validates itself gets -32602 naming the fields, not the validator\'s dump', async () => {
+    const ep = await createEpisode(app);
+    const res = await mcp(ep.agentToken, { jsonrpc: '2.0', id: 1, method: 'initialize', params: { clientInfo: 7 } });
+    expect(res.body.error.code).toBe(-32602);
+    expect(res.body.error.message).toMatch(/^Invalid params: .*protocolVersion: /);
+    expect(res.body.error.message).not.toMatch(/"code":/);
+  });
+
   it('every MCP error outside a call is JSON-RPC shaped', async () => {
     const ep = await createEpisode(app);
     const bad = await app.inject({ method: 'POST', url: '/mcp', headers: { ...MCP_HEADERS, authorization: `Bearer ${ep.agentToken}` }, payload: '{"jsonrpc":' });

@@ -35,3 +35,43 @@ export function toolCallInPrefix(prefix: string): { name: string; id: string | n
   const id = /"id"\s*:\s*(-?\d{1,15}|"(?:[^"\\]|\\.){0,200}")/.exec(prefix)?.[1];
   return { name: clippedText(name, 200), id: id === undefined ? null : id.startsWith('"') ? id.slice(1, -1) : Number(id) };
 }
+
+interface RpcAnswer {
+  id?: unknown;
+  error?: { code: number; message: string; data?: unknown };
+}
+
+/**
+ * The SDK answers a request it cannot validate itself (an initialize without protocolVersion, …)
+ * with -32603 and its validator's raw text. The agent gets -32602 and the fields instead; anything
+ * else that is -32603 and not ours goes to `internal` (the server log) and leaves in our words.
+ */
+export function ourRpcErrors(text: string, internal: (message: string) => string): string {
+  if (!text.includes('-32603')) return text;
+  let parsed: RpcAnswer | RpcAnswer[];
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return text;
+  }
+  for (const answer of [parsed].flat()) {
+    const error = answer?.error;
+    if (!error || error.code !== -32603 || error.message.includes('server log')) continue;
+    const issues = validatorIssues(error.message);
+    answer.error = issues ? { code: -32602, message: `Invalid params: ${issues}` } : { code: -32603, message: internal(error.message) };
+  }
+  return JSON.stringify(parsed);
+}
+
+/** "params.protocolVersion: expected string; …" from a zod issue list printed as JSON, if it is one. */
+function validatorIssues(message: string): string | null {
+  const start = message.indexOf('[');
+  if (start < 0) return null;
+  try {
+    const issues = JSON.parse(message.slice(start)) as { path?: unknown[]; message?: string }[];
+    if (!Array.isArray(issues) || !issues.every((i) => Array.isArray(i.path) && typeof i.message === 'string')) return null;
+    return issues.map((i) => `${i.path!.join('.') || '(params)'}: ${i.message}`).join('; ');
+  } catch {
+    return null;
+  }
+}

@@ -8,7 +8,7 @@ import { bearer } from '../auth.ts';
 import { RequestError, type Engine, type Rejection } from '../engine/engine.ts';
 import { AGENT_BODY_LIMIT, oversizedCall } from '../input/arguments.ts';
 import { boundedTextParser, isOversized } from '../input/body.ts';
-import { setAsideCalls, toolCallInPrefix, type AgentCall } from './mcp-calls.ts';
+import { ourRpcErrors, setAsideCalls, toolCallInPrefix, type AgentCall } from './mcp-calls.ts';
 
 /** A JSON-RPC error outside any request (auth, method, parse, size), as MCP clients expect it. */
 function rpcError(reply: FastifyReply, status: number, code: number, message: string, id: string | number | null = null) {
@@ -105,7 +105,11 @@ export const mcpRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, { e
       const response = await transport.handleRequest(new Request(new URL(request.url, 'http://localhost'), { method: 'POST', headers }), { parsedBody: body });
       reply.code(response.status);
       response.headers.forEach((value, key) => void reply.header(key, value));
-      return reply.send(await response.text());
+      const internal = (message: string) => {
+        request.log.error({ sdkMessage: message }, 'MCP request failed inside the SDK');
+        return `the server failed to handle this request (request ${request.id}); the failure is in the server log`;
+      };
+      return reply.send(ourRpcErrors(await response.text(), internal));
     } finally {
       await transport.close();
       await server.close();
