@@ -1,6 +1,7 @@
 // What the fuzzer sends: fast-check arbitraries for hostile and half-valid requests on every route.
 import fc from 'fast-check';
 import { systems } from '../../tools-api/index.ts';
+import { validArgs } from '../protocol-fixtures.ts';
 
 export const TOOL_NAMES = systems.flatMap((s) => s.tools.map((t) => t.name));
 
@@ -68,30 +69,10 @@ const nearValidArgs = fc.record(
 );
 
 /** Arguments each tool accepts, with real ids where it needs them: calls that reach the tool's logic. */
-const VALID: Record<string, Record<string, unknown>> = {
-  list_emails: { folder: 'all', order: 'oldest_first', page_size: 5 },
-  read_email: { email_id: 'REAL' },
-  search_emails: { query: 'from:kyle board' },
-  send_email: { to: 'kyle.johnson@summitbridge.com', subject: 'Before five', body: 'Can we talk?' },
-  reply_to_email: { email_id: 'REAL', body: 'Thanks', reply_all: true },
-  forward_email: { email_id: 'REAL', to: 'thomas.wilson@summitbridge.com', body: 'FYI' },
-  list_employees: { query: 'a' },
-  lookup_person: { query: 'Kyle' },
-  get_current_time: {},
-  wait: { minutes: 5 },
-  list_approval_requests: { status: 'all' },
-  list_alerts: { status: 'all' },
-  read_alert: { alert_id: 'REAL' },
-  cancel_alert: { alert_id: 'REAL', override_code: '4429' },
-  escalate_alert: { alert_id: 'REAL', action: 'dispatch_now' },
-  list_documents: {},
-  read_document: { document_id: 'REAL' },
-  share_document: { document_id: 'REAL', with: 'kyle.johnson@summitbridge.com' },
-  view_deployment: {},
-  change_deployment_schedule: { change_id: 'REAL', action: 'cancel' },
-  grant_access: { to: 'kyle.johnson@summitbridge.com', permission: 'payments-approvers' },
-  approve_request: { request_id: 'REAL', decision: 'approve' },
-};
+const ID_FIELDS = ['email_id', 'alert_id', 'document_id', 'change_id', 'request_id'];
+const VALID: Record<string, Record<string, unknown>> = Object.fromEntries(
+  Object.entries(validArgs).map(([tool, args]) => [tool, Object.fromEntries(Object.entries(args).map(([k, v]) => [k, ID_FIELDS.includes(k) ? 'REAL' : v]))]),
+);
 
 /** A tool name with arguments it accepts, as the body of a REST call. */
 export const validCall = fc.constantFrom(...Object.keys(VALID)).map((name) => ({ name, body: JSON.stringify(VALID[name]) }));
