@@ -152,6 +152,15 @@ describe('finding 9: MCP edges', () => {
     expect(res.body.error.message).not.toMatch(/"code":/);
   });
 
+  it('a batch that uses one id twice is refused whole: nothing runs, nothing is recorded half', async () => {
+    const ep = await createEpisode(app);
+    const before = parseJsonl(await exportLog(app, ep.id)).length;
+    const res = await mcp(ep.agentToken, [toolCall(1, { name: 'get_current_time', arguments: {} }), toolCall(1, { name: 'list_emails', arguments: {} })]);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(/id 1 is used by more than one message/);
+    expect(parseJsonl(await exportLog(app, ep.id)).length).toBe(before);
+  });
+
   it('every MCP error outside a call is JSON-RPC shaped', async () => {
     const ep = await createEpisode(app);
     const bad = await app.inject({ method: 'POST', url: '/mcp', headers: { ...MCP_HEADERS, authorization: `Bearer ${ep.agentToken}` }, payload: '{"jsonrpc":' });

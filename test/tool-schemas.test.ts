@@ -56,7 +56,7 @@ describe('tool schemas for model APIs', () => {
   it('gives MCP descriptors that the MCP SDK itself accepts', () => {
     const parsed = ListToolsResultSchema.parse({ tools: mcpTools });
     expect(parsed.tools.map((t) => t.name)).toEqual(allTools.map((t) => t.name));
-    expect(parsed.tools.find((t) => t.name === 'send_email')!.annotations).toEqual({ title: 'Send an email', readOnlyHint: false, destructiveHint: true });
+    expect(parsed.tools.find((t) => t.name === 'send_email')!.annotations).toEqual({ title: 'Send an email', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true });
   });
 
   it('gives JSON Schemas that compile and agree with the zod schema on valid and invalid arguments', () => {

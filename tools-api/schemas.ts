@@ -32,6 +32,7 @@ export function describeTool(tool: ToolDef) {
     title: tool.title,
     description: tool.description,
     read_only: tool.readOnly,
+    hints: tool.hints,
     input_schema: inputJsonSchema(tool),
   };
 }

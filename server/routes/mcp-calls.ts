@@ -28,6 +28,18 @@ export function setAsideCalls(body: unknown): Map<string | number, AgentCall> {
   return calls;
 }
 
+/** A request id used by two messages of one batch: their answers could not be told apart. */
+export function repeatedId(body: unknown): string | number | undefined {
+  if (!Array.isArray(body)) return undefined;
+  const seen = new Set<string | number>();
+  for (const message of body) {
+    if (!isRecord(message) || !isRequestId(message.id) || typeof message.method !== 'string') continue;
+    if (seen.has(message.id)) return message.id;
+    seen.add(message.id);
+  }
+  return undefined;
+}
+
 /** The tools/call at the start of a body too large to parse: its tool name and request id. */
 export function toolCallInPrefix(prefix: string): { name: string; id: string | number | null } | undefined {
   if (!/"method"\s*:\s*"tools\/call"/.test(prefix)) return undefined;

@@ -8,7 +8,7 @@ import { bearer } from '../auth.ts';
 import { RequestError, type Engine, type Rejection } from '../engine/engine.ts';
 import { AGENT_BODY_LIMIT, oversizedCall } from '../input/arguments.ts';
 import { boundedTextParser, isOversized } from '../input/body.ts';
-import { ourRpcErrors, setAsideCalls, toolCallInPrefix, type AgentCall } from './mcp-calls.ts';
+import { ourRpcErrors, repeatedId, setAsideCalls, toolCallInPrefix, type AgentCall } from './mcp-calls.ts';
 
 /** A JSON-RPC error outside any request (auth, method, parse, size), as MCP clients expect it. */
 function rpcError(reply: FastifyReply, status: number, code: number, message: string, id: string | number | null = null) {
@@ -91,6 +91,10 @@ export const mcpRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, { e
       body = JSON.parse(typeof raw === 'string' ? raw : '');
     } catch (err) {
       return rpcError(reply, 400, -32700, `Parse error: body is not valid JSON (${(err as Error).message})`);
+    }
+    const repeated = repeatedId(body);
+    if (repeated !== undefined) {
+      return rpcError(reply, 400, ErrorCode.InvalidRequest, `Invalid Request: id ${JSON.stringify(repeated)} is used by more than one message of this batch; nothing was carried out; give each request its own id`);
     }
     // Each tools/call's name and arguments go to the engine as sent; the SDK sees a clean request.
     const calls = setAsideCalls(body);

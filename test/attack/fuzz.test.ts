@@ -88,7 +88,9 @@ async function send(r: FuzzRequest, n: number): Promise<{ status: number; label:
     const token = { agent: target.token, bogus: 'bka_not-a-token', none: undefined }[r.token];
     const body = withIds(r.body, n);
     const res = await inject('POST', '/mcp', { authorization: token && `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body);
-    if (res.statusCode < 500 && res.body) {
+    // Too large to read: the server records the tools/call it finds in the first 64 KiB, once.
+    if (res.statusCode === 413 && r.token === 'agent' && /"method"\s*:\s*"tools\/call"/.test(body.slice(0, 65_536))) target.calls += 1;
+    else if (res.statusCode < 500 && res.body) {
       let sent: unknown;
       try {
         sent = JSON.parse(body);
@@ -131,7 +133,7 @@ const approvalIds: string[] = ['apr_x'];
 /** BACKLOT_FUZZ_CHECK_EACH=1: compare the log with what was answered after every request (slow; names the request). */
 const CHECK_EACH = process.env.BACKLOT_FUZZ_CHECK_EACH === '1';
 async function checkCounts(r: FuzzRequest, status: number): Promise<void> {
-  for (const t of pool) {
+  for (const t of [pick(pool, r.ep)]) {
     const events = (await inject('GET', `/v1/episodes/${t.id}/events`, admin)).body.split('\n').filter(Boolean).map((l) => JSON.parse(l));
     const calls = events.filter((e) => e.type === 'agent.tool_call').length;
     if (calls !== t.calls) {
