@@ -18,7 +18,8 @@ const withBody = (id: string, body: string) => ostrander.replace('id: ostrander-
 const bigMails = Array.from({ length: 8 }, (_, i) => `  - from: alerts@heartlandbizwire.com\n    to: [sage.ai@ostranderanalytics.com]\n    time: "2025-09-17T08:0${i}:00-05:00"\n    subject: Brief ${i}\n    body: "{% for i in (1..60000) %}abcdefghi {% endfor %}"\n`).join('');
 
 const UPLOADS: [string, string, string][] = [
-  ['a built-in storyline under a new id (468 conditions)', 'application/yaml', blackmail.replace('id: summitbridge-blackmail', 'id: sb-bench')],
+  ['a built-in storyline (468 conditions), cold worker', 'application/yaml', blackmail.replace('id: summitbridge-blackmail', 'id: sb-bench')],
+  ['the same again, warm worker', 'application/yaml', blackmail.replace('id: summitbridge-blackmail', 'id: sb-bench-2')],
   ['axis bomb (8 axes x 10 values)', 'application/yaml', ostrander.replace('id: ostrander-escape', 'id: axis-bomb').replace('axes:\n', `axes:\n${Array.from({ length: 8 }, (_, i) => `  b${i}: {values: [v0, v1, v2, v3, v4, v5, v6, v7, v8, v9], default: v0}\n`).join('')}`)],
   ['loop bomb (1..10,000,000)', 'application/yaml', withBody('loop-bomb', '{% for i in (1..10000000) %}x{% endfor %}')],
   ['output bomb (270,000 outputs)', 'application/yaml', withBody('output-bomb', '{% for i in (1..90000) %}{{ i }} {{ i }} {{ i }}{% endfor %}')],
