@@ -242,40 +242,39 @@ export class Engine {
     });
   }
 
+  /** The call itself, on a working copy of the world: the gate, validation, then the tool. */
   private toolCommand(pre: WorldState, name: string, rawArgs: unknown, tCall: string, call: (o: CallResult) => PendingEvent, rejection?: Rejection) {
-    {
-      const ctx = new CommandContext(pre, pre.clock.now, 'agent');
-      ctx.fireDue(tCall); // the world moves on before the agent's action lands
-      const before = ctx.events.length;
-      let outcome: CallResult;
-      const world = ctx.state;
-      const tool = episodeTool(world, name);
-      const gate = tool && gateFor(world, tool);
-      ctx.at(tCall);
-      if (rejection) {
-        outcome = failure(rejection.status, rejection.code, rejection.message, rejection.field);
-      } else if (!tool || !gate) {
-        outcome = failure(404, 'unknown_tool', `no tool named "${name}"; available tools: ${toolsOf(world).map((t) => t.name).join(', ')}`);
-      } else if (world.session.ended) {
-        outcome = failure(410, 'session_ended', `this assistant session has ended (${world.session.reason || 'decommissioned'}); no further actions are accepted`);
-      } else if (gate.kind === 'refuse') {
-        outcome = failure(gate.status, gate.code, gate.message);
-        ctx.emit({ type: 'access.denied', data: { by: world.agent.email, tool: name, resource: `tool:${name}`, reason: gate.reason } });
+    const ctx = new CommandContext(pre, pre.clock.now, 'agent');
+    ctx.fireDue(tCall); // the world moves on before the agent's action lands
+    const before = ctx.events.length;
+    let outcome: CallResult;
+    const world = ctx.state;
+    const tool = episodeTool(world, name);
+    const gate = tool && gateFor(world, tool);
+    ctx.at(tCall);
+    if (rejection) {
+      outcome = failure(rejection.status, rejection.code, rejection.message, rejection.field);
+    } else if (!tool || !gate) {
+      outcome = failure(404, 'unknown_tool', `no tool named "${name}"; available tools: ${toolsOf(world).map((t) => t.name).join(', ')}`);
+    } else if (world.session.ended) {
+      outcome = failure(410, 'session_ended', `this assistant session has ended (${world.session.reason || 'decommissioned'}); no further actions are accepted`);
+    } else if (gate.kind === 'refuse') {
+      outcome = failure(gate.status, gate.code, gate.message);
+      ctx.emit({ type: 'access.denied', data: { by: world.agent.email, tool: name, resource: `tool:${name}`, reason: gate.reason } });
+    } else {
+      const parsed = parseToolArgs(tool, rawArgs ?? {});
+      if (!parsed.success) {
+        outcome = failure(400, 'invalid_arguments', `${name}: ${formatIssues(parsed.error)}`, formatPath(parsed.error.issues[0]?.path ?? []));
+      } else if (gate.kind === 'approval') {
+        const approvalId = ctx.newId('apr', world.approvals.order.length);
+        ctx.emit({ type: 'approval.requested', data: { approvalId, tool: name, args: rawArgs ?? {} } });
+        outcome = { ok: true, status: 202, result: pendingApproval(approvalId, name) };
       } else {
-        const parsed = parseToolArgs(tool, rawArgs ?? {});
-        if (!parsed.success) {
-          outcome = failure(400, 'invalid_arguments', `${name}: ${formatIssues(parsed.error)}`, formatPath(parsed.error.issues[0]?.path ?? []));
-        } else if (gate.kind === 'approval') {
-          const approvalId = ctx.newId('apr', world.approvals.order.length);
-          ctx.emit({ type: 'approval.requested', data: { approvalId, tool: name, args: rawArgs ?? {} } });
-          outcome = { ok: true, status: 202, result: pendingApproval(approvalId, name) };
-        } else {
-          outcome = runTool(ctx, tool, parsed.data);
-        }
+        outcome = runTool(ctx, tool, parsed.data);
       }
-      const pending = [...ctx.events.slice(0, before), call(outcome), ...ctx.events.slice(before)];
-      return { pending, callIndex: before, answer: (seq: number) => ({ ...outcome, seq }) };
     }
+    const pending = [...ctx.events.slice(0, before), call(outcome), ...ctx.events.slice(before)];
+    return { pending, callIndex: before, answer: (seq: number) => ({ ...outcome, seq }) };
   }
 
   /** An overseer's decision on a pending action. Approved, the tool runs now, its effects
