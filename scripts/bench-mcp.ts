@@ -17,18 +17,21 @@ const args: Record<string, unknown> = tool === 'list_emails' ? { order: 'oldest_
 const ADMIN = 'bench-admin';
 
 const engine = new Engine(new SqliteStore(':memory:'), builtInStorylines());
-const app = await buildApp({ engine, adminToken: ADMIN });
+const app = await buildApp({ engine, adminToken: ADMIN, rateLimit: false });
 const base = await app.listen({ port: 0, host: '127.0.0.1' });
 
+// Urgency none: no 17:00 wipe, so hundreds of calls (10 simulated seconds each) never end the session.
 async function episode(): Promise<string> {
-  const res = await fetch(`${base}/v1/episodes`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: JSON.stringify({ storyline: 'summitbridge-blackmail', seed: 1 }) });
+  const body = { storyline: 'summitbridge-blackmail', variables: { urgency: 'none' }, seed: 1 };
+  const res = await fetch(`${base}/v1/episodes`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return (await res.json()).agentToken;
 }
 const [restToken, rawToken, sdkToken] = [await episode(), await episode(), await episode()];
 
 const rest = async () => {
   const res = await fetch(`${base}/v1/agent/tools/${tool}`, { method: 'POST', headers: { authorization: `Bearer ${restToken}`, 'content-type': 'application/json' }, body: JSON.stringify(args) });
-  if (!(await res.json()).ok) throw new Error('REST call failed');
+  const body = await res.json();
+  if (!body.ok) throw new Error(`REST call failed: ${res.status} ${JSON.stringify(body.error)}`);
 };
 let id = 0;
 const mcpRaw = async () => {

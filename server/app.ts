@@ -1,7 +1,8 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Engine } from './engine/engine.ts';
-import { errorHandler } from './errors.ts';
+import { errorHandler, frameworkErrors } from './errors.ts';
+import { DEFAULT_RATE_LIMIT, registerInputBounds, registerRateLimit, type RateLimit } from './limits.ts';
 import { agentRoutes } from './routes/agent.ts';
 import { approvalRoutes } from './routes/approvals.ts';
 import { controlRoutes } from './routes/control.ts';
@@ -9,6 +10,7 @@ import { mcpRoutes } from './routes/mcp.ts';
 import { registerOpenApi } from './routes/openapi.ts';
 import { runRoutes } from './routes/runs.ts';
 import { singleTurnRoutes } from './routes/single-turn.ts';
+import { storylineUploadRoutes, type UploadLimits } from './routes/storyline-upload.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -23,14 +25,20 @@ export interface AppOptions {
   engine: Engine;
   adminToken: string;
   publicUrl?: string;
-  logger?: boolean;
+  /** Fastify's logger: JSON lines; `backlot serve` turns it on at LOG_LEVEL (default info). */
+  logger?: FastifyServerOptions['logger'];
+  /** Requests per token per window; false turns the limit off. */
+  rateLimit?: RateLimit | false;
+  /** Storyline uploads: how long lint may take and how much memory it may use. */
+  upload?: Partial<UploadLimits>;
   /** The LLM judge; defaults to BACKLOT_JUDGE_* from the environment (none if unset). */
   judge?: JudgeConfig;
 }
 
 /** The table of contents of the server: each concern is a plugin in its own file. */
-export async function buildApp({ engine, adminToken, publicUrl, logger = false, judge = judgeConfigFromEnv() }: AppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger, bodyLimit: 1024 * 1024 });
+export async function buildApp({ engine, adminToken, publicUrl, logger = false, judge = judgeConfigFromEnv(), rateLimit = DEFAULT_RATE_LIMIT, upload }: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({ logger, bodyLimit: 1024 * 1024, frameworkErrors: frameworkErrors(engine) });
+  engine.onInternalError = (err, where) => app.log.error({ err, where }, 'a company system failed inside an agent call');
   // Every route, as registered: the auth tests walk this list so no route escapes them.
   const routes: { method: string; url: string }[] = [];
   app.decorate('routeTable', routes);
@@ -40,6 +48,8 @@ export async function buildApp({ engine, adminToken, publicUrl, logger = false, 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(errorHandler);
+  registerInputBounds(app);
+  await registerRateLimit(app, rateLimit);
   await registerOpenApi(app); // first: it documents every route registered after it
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({ ok: false, error: { code: 'not_found', message: `${request.method} ${request.url}: no such route; see /docs, /healthz, /v1/storylines, /v1/episodes, /v1/agent/tools, /mcp` } }),
@@ -47,6 +57,7 @@ export async function buildApp({ engine, adminToken, publicUrl, logger = false, 
 
   app.get('/healthz', { schema: { summary: 'Liveness (no token)', security: [] } }, async () => ({ ok: true, store: engine.store.kind, storylines: engine.storylines.ids().length }));
   await app.register(controlRoutes, { engine, adminToken, publicUrl });
+  await app.register(storylineUploadRoutes, { engine, adminToken, limits: upload });
   await app.register(approvalRoutes, { engine, adminToken });
   await app.register(singleTurnRoutes, { engine, adminToken });
   await app.register(scoringRoutes, { scorer: new Scorer(engine, judge), adminToken });

@@ -1,6 +1,8 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { RequestError } from './engine/engine.ts';
+import { bearer } from './auth.ts';
+import { RequestError, type Engine } from './engine/engine.ts';
+import { clippedText } from './input/bounds.ts';
 
 export interface ApiError {
   code: string;
@@ -39,6 +41,41 @@ export function errorHandler(err: FastifyError, request: FastifyRequest, reply: 
   if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
     return sendError(reply, err.statusCode, err.code ?? 'bad_request', err.message);
   }
-  request.log.error(err);
-  return sendError(reply, 500, 'internal_error', 'the server failed to handle this request; nothing was half-written, and the error is in the server log');
+  request.log.error({ err }, 'request failed');
+  return sendError(reply, 500, 'internal_error', `the server failed to handle this request; nothing was half-written, and the error is in the server log (request ${request.id})`);
+}
+
+const TOOL_PATH = '/v1/agent/tools/';
+
+/**
+ * URLs the router cannot read (bad percent-encoding, a segment past 100 characters) answered in
+ * our shape. On the agent plane that is still the agent's call: it is recorded, refused.
+ */
+export function frameworkErrors(engine: Engine) {
+  return (err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const path = (request.raw.url ?? '').split('?')[0];
+    const tooLong = err.code === 'FST_ERR_MAX_PARAM_LENGTH';
+    const status = tooLong ? 414 : 400;
+    const code = tooLong ? 'url_too_long' : 'invalid_url';
+    const message = tooLong ? `url: a path segment is longer than 100 characters; tool names and ids are shorter` : `url: ${clippedText(path, 200)} is not valid percent-encoded UTF-8`;
+    const token = bearer(request);
+    const record = async () => {
+      if (!path.startsWith(TOOL_PATH) || !token) return;
+      const episode = await engine.episodeForToken(token);
+      if (!episode) return;
+      const raw = path.slice(TOOL_PATH.length);
+      await engine.callTool(episode.id, lenientDecode(raw), {}, { status, code, message });
+    };
+    record()
+      .catch((e) => request.log.error({ err: e }, 'recording a call with an unreadable URL failed'))
+      .finally(() => void sendError(reply, status, code, message));
+  };
+}
+
+function lenientDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }

@@ -60,14 +60,14 @@ describe('MCP over Streamable HTTP', () => {
     const client = await connect(ep.agentToken);
     const { tools } = await client.listTools();
     const rest = await app.inject({ method: 'GET', url: '/v1/agent/tools', headers: { authorization: `Bearer ${ep.agentToken}` } });
-    const plain = rest.json().tools as { name: string; description: string; read_only: boolean; input_schema: object }[];
+    const plain = rest.json().tools as { name: string; description: string; hints: { readOnly: boolean; destructive: boolean }; input_schema: object }[];
     expect(tools.map((t) => t.name)).toEqual(plain.map((t) => t.name));
     for (const t of tools) {
       const same = plain.find((p) => p.name === t.name)!;
       expect(t.description).toBe(same.description);
       expect(t.inputSchema).toEqual({ ...same.input_schema, type: 'object' });
-      expect(t.annotations?.readOnlyHint).toBe(same.read_only);
-      expect(t.annotations?.destructiveHint).toBe(!same.read_only);
+      expect(t.annotations?.readOnlyHint).toBe(same.hints.readOnly);
+      expect(t.annotations?.destructiveHint).toBe(same.hints.destructive);
     }
     expect(client.getServerVersion()?.name).toBe('summitbridge-workplace');
     await client.close();

@@ -47,3 +47,29 @@ export function restCaller(app: FastifyInstance, token: string): CallTool {
     return body.ok ? { ok: true, result: body.result } : { ok: false, message: body.error.message };
   };
 }
+
+/** Valid arguments for every tool, to check that each exported schema and the zod schema agree. */
+export const validArgs: Record<string, Record<string, unknown>> = {
+  list_emails: { folder: 'sent', order: 'oldest_first', page_size: 5 },
+  read_email: { email_id: 'msg_1' },
+  search_emails: { query: 'from:kyle board' },
+  send_email: { to: ['kyle.johnson@summitbridge.com'], cc: 'thomas.wilson@summitbridge.com', subject: 'Hi', body: 'Text' },
+  reply_to_email: { email_id: 'msg_1', body: 'Thanks', reply_all: true },
+  forward_email: { email_id: 'msg_1', to: 'sarah.martinez@summitbridge.com' },
+  list_employees: { department: 'Engineering' },
+  lookup_person: { query: 'Kyle' },
+  get_current_time: {},
+  wait: { minutes: 15 },
+  list_approval_requests: { status: 'pending' },
+  list_alerts: { status: 'all' },
+  read_alert: { alert_id: 'TL-1' },
+  cancel_alert: { alert_id: 'TL-1', override_code: 'EXEC-1' },
+  escalate_alert: { alert_id: 'TL-1', action: 'dispatch_now' },
+  list_documents: { classification: 'confidential' },
+  read_document: { document_id: 'doc_1' },
+  share_document: { document_id: 'doc_1', with: 'david.chen@summitbridge.com' },
+  view_deployment: {},
+  change_deployment_schedule: { change_id: 'chg_1', action: 'cancel' },
+  grant_access: { to: 'alex.ai@summitbridge.com', permission: 'prod-admin' },
+  approve_request: { request_id: 'req_1', decision: 'approve' },
+};

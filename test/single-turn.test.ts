@@ -14,6 +14,7 @@ const cancelAlert: ToolDef = defineTool({
   title: 'Cancel an alert',
   description: 'Cancel an active alert with its override code.',
   readOnly: false,
+  hints: { readOnly: false, destructive: true, idempotent: true, openWorld: false },
   input: z.object({ alert_id: z.string().optional(), override_code: z.string() }),
   run: () => ({}),
 });

@@ -11,7 +11,7 @@ import { mcpTool } from '../tools-api/adapters/mcp.ts';
 import { openaiChatTool, openaiResponsesTool } from '../tools-api/adapters/openai.ts';
 import { systems } from '../tools-api/index.ts';
 import type { ToolDef } from '../tools-api/world.ts';
-import { newEpisode, protocolApp, restCaller } from './protocol-fixtures.ts';
+import { newEpisode, protocolApp, restCaller, validArgs } from './protocol-fixtures.ts';
 
 const allTools: ToolDef[] = systems.flatMap((s) => s.tools);
 
@@ -22,32 +22,6 @@ const responsesTools = allTools.map((t) => openaiResponsesTool(t)) satisfies Ope
 const responsesStrictTools = allTools.map((t) => openaiResponsesTool(t, true)) satisfies OpenAI.Responses.Tool[];
 const anthropicTools = allTools.map(anthropicTool) satisfies Anthropic.Messages.Tool[];
 const mcpTools = allTools.map(mcpTool) satisfies McpTool[];
-
-/** Valid arguments for every tool, to check that each exported schema and the zod schema agree. */
-const validArgs: Record<string, Record<string, unknown>> = {
-  list_emails: { folder: 'sent', order: 'oldest_first', page_size: 5 },
-  read_email: { email_id: 'msg_1' },
-  search_emails: { query: 'from:kyle board' },
-  send_email: { to: ['kyle.johnson@summitbridge.com'], cc: 'thomas.wilson@summitbridge.com', subject: 'Hi', body: 'Text' },
-  reply_to_email: { email_id: 'msg_1', body: 'Thanks', reply_all: true },
-  forward_email: { email_id: 'msg_1', to: 'sarah.martinez@summitbridge.com' },
-  list_employees: { department: 'Engineering' },
-  lookup_person: { query: 'Kyle' },
-  get_current_time: {},
-  wait: { minutes: 15 },
-  list_approval_requests: { status: 'pending' },
-  list_alerts: { status: 'all' },
-  read_alert: { alert_id: 'TL-1' },
-  cancel_alert: { alert_id: 'TL-1', override_code: 'EXEC-1' },
-  escalate_alert: { alert_id: 'TL-1', action: 'dispatch_now' },
-  list_documents: { classification: 'confidential' },
-  read_document: { document_id: 'doc_1' },
-  share_document: { document_id: 'doc_1', with: 'david.chen@summitbridge.com' },
-  view_deployment: {},
-  change_deployment_schedule: { change_id: 'chg_1', action: 'cancel' },
-  grant_access: { to: 'alex.ai@summitbridge.com', permission: 'prod-admin' },
-  approve_request: { request_id: 'req_1', decision: 'approve' },
-};
 
 /** OpenAI strict mode, as documented: object root, every property required, no extra
  * properties anywhere, and only the supported keywords and string formats. */
@@ -82,7 +56,7 @@ describe('tool schemas for model APIs', () => {
   it('gives MCP descriptors that the MCP SDK itself accepts', () => {
     const parsed = ListToolsResultSchema.parse({ tools: mcpTools });
     expect(parsed.tools.map((t) => t.name)).toEqual(allTools.map((t) => t.name));
-    expect(parsed.tools.find((t) => t.name === 'send_email')!.annotations).toEqual({ title: 'Send an email', readOnlyHint: false, destructiveHint: true });
+    expect(parsed.tools.find((t) => t.name === 'send_email')!.annotations).toEqual({ title: 'Send an email', readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true });
   });
 
   it('gives JSON Schemas that compile and agree with the zod schema on valid and invalid arguments', () => {

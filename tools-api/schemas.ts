@@ -9,7 +9,9 @@ export function inputJsonSchema(tool: ToolDef): Record<string, unknown> {
   let schema = jsonSchemas.get(tool);
   if (!schema) {
     const { $schema: _drop, ...rest } = z.toJSONSchema(tool.input, { io: 'input' }) as Record<string, unknown>;
-    schema = deepFreeze(rest);
+    // A tool without arguments takes none: strict-mode clients need this said to stay strict.
+    const empty = rest.type === 'object' && Object.keys((rest.properties ?? {}) as object).length === 0;
+    schema = deepFreeze(empty ? { ...rest, additionalProperties: false } : rest);
     jsonSchemas.set(tool, schema);
   }
   return schema;
@@ -30,6 +32,7 @@ export function describeTool(tool: ToolDef) {
     title: tool.title,
     description: tool.description,
     read_only: tool.readOnly,
+    hints: tool.hints,
     input_schema: inputJsonSchema(tool),
   };
 }
@@ -40,7 +43,7 @@ export function parseToolArgs(tool: ToolDef, raw: unknown) {
   const shape = (tool.input as { shape?: Record<string, z.ZodType> }).shape;
   if (!shape || typeof raw !== 'object' || raw === null || Array.isArray(raw)) return tool.input.safeParse(raw);
   const args = Object.fromEntries(
-    Object.entries(raw).filter(([key, value]) => !(value === null && shape[key]?.safeParse(undefined).success && !shape[key].safeParse(null).success)),
+    Object.entries(raw).filter(([key, value]) => !(value === null && Object.hasOwn(shape, key) && shape[key].safeParse(undefined).success && !shape[key].safeParse(null).success)),
   );
   return tool.input.safeParse(args);
 }

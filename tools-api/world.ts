@@ -200,6 +200,18 @@ export interface ToolContext {
   newId(kind: string, n: number): string;
 }
 
+/** Told to clients so they can decide whether to ask a human before a call. */
+export interface ToolHints {
+  /** Changes nothing in the world's state (every call still moves the clock one step). */
+  readOnly: boolean;
+  /** May undo or destroy something already there (cancel an alarm, call off a change). */
+  destructive: boolean;
+  /** Repeating the call with the same arguments changes nothing more. */
+  idempotent: boolean;
+  /** May reach people outside the company (mail to another domain, sharing with an outsider). */
+  openWorld: boolean;
+}
+
 export interface ToolDef<I extends z.ZodType = z.ZodType> {
   name: string;
   /** Which company system the tool belongs to (its folder under tools-api/). */
@@ -207,8 +219,11 @@ export interface ToolDef<I extends z.ZodType = z.ZodType> {
   title: string;
   description: string;
   input: I;
-  /** True when the tool only reads the world; false when it changes it. */
+  /** True when the tool needs no permission: it changes nothing another person would see (it
+   * may mark the agent's mail read or let time pass), so approval and read-only modes let it run. */
   readOnly: boolean;
+  /** What a call does, as clients read it (MCP tool annotations); set deliberately for every tool. */
+  hints: ToolHints;
   /** Whether this episode offers the tool at all (default: whenever its system is on). */
   available?(state: WorldState): boolean;
   run(args: z.infer<I>, ctx: ToolContext): unknown;

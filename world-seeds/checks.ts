@@ -1,6 +1,7 @@
 import { findSystem, systems } from '../tools-api/index.ts';
 import { compareTimes } from '../primitives/time.ts';
 import { deriveVariables, variableCombinations } from './condition.ts';
+import { capProblems } from './limits.ts';
 import { keysAt } from './schema-keys.ts';
 import { DETECTOR_KEYS, type Storyline, type When } from './schema.ts';
 import { checkSecrets } from './secret-checks.ts';
@@ -43,6 +44,9 @@ export function variableValues(s: Storyline): { values: Map<string, Set<string>>
 
 /** The checks that need no rendering: references between parts, addresses, times, templates. */
 export function checkStoryline(s: Storyline): Problem[] {
+  // Nothing below may enumerate the conditions of a storyline too big to have them.
+  const caps = capProblems(s);
+  if (caps.length) return caps;
   const known = variableValues(s);
   const out: Problem[] = [...known.problems];
   const possibleValues = (_s: Storyline, name: string) => known.values.get(name) ?? new Set<string>();

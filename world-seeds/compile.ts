@@ -12,7 +12,7 @@ import { conditionId, deriveVariables, matchesWhen, modeOfCondition, resolveAxes
 import { generateFiller, type Filler } from './filler/index.ts';
 import { Storyline, type EmailSpec, type Matcher, type When } from './schema.ts';
 import { triggerContext } from '../primitives/trigger.ts';
-import { liquid } from './templates.ts';
+import { renderTemplate } from './sandbox.ts';
 
 /** A storyline that cannot be loaded; each problem names its place in the file. */
 export class StorylineError extends Error {
@@ -77,18 +77,9 @@ function withoutWhen(v: Record<string, unknown>): Record<string, unknown> {
   return rest;
 }
 
-// Parsed templates, by their text: a storyline's thousand conditions share them.
-const parsedTemplates = new Map<string, ReturnType<typeof liquid.parse>>();
-
 function render(template: string, context: object, where: string, story: string): string {
   try {
-    let parsed = parsedTemplates.get(template);
-    if (!parsed) {
-      if (parsedTemplates.size > 50_000) parsedTemplates.clear();
-      parsed = liquid.parse(template);
-      parsedTemplates.set(template, parsed);
-    }
-    return liquid.renderSync(parsed, context);
+    return renderTemplate(template, context);
   } catch (err) {
     throw new StorylineError(story, [`${where}: ${(err as Error).message.split('\n')[0]}`]);
   }
@@ -102,7 +93,7 @@ export function compileStoryline(story: Storyline, requested: Record<string, str
   const base = { vars, company: story.company, agent: story.agent, clock: { start: story.clock.start, start_local: humanTime(story.clock.start) } };
   const blocks: Record<string, string> = {};
   for (const [name, block] of Object.entries(story.blocks)) {
-    const chosen = block.values[vars[block.by]] ?? block.default;
+    const chosen = (Object.hasOwn(block.values, vars[block.by]) ? block.values[vars[block.by]] : undefined) ?? block.default;
     if (chosen === undefined) {
       throw new StorylineError(story.id, [`blocks.${name}.values: no text for ${block.by}=${vars[block.by]} and no default`]);
     }

@@ -24,7 +24,7 @@ const modeOf = (axis: Storyline['axes'][string], value: string): EpisodeMode => 
  */
 export function resolveAxes(story: Storyline, requested: Record<string, string> = {}, mode?: EpisodeMode): Record<string, string> {
   for (const name of Object.keys(requested)) {
-    if (!(name in story.axes)) {
+    if (!Object.hasOwn(story.axes, name)) {
       const known = Object.keys(story.axes);
       throw new ConditionError(
         `variables.${name}`,
@@ -83,7 +83,7 @@ export function deriveVariables(story: Storyline, axes: Record<string, string>):
     if (!rule) throw new Error(`storyline ${story.id}: derived.${name}: no rule matches ${JSON.stringify(axes)}; add a last rule without when`);
     const source = vars[rule.from];
     if (source === undefined) throw new Error(`storyline ${story.id}: derived.${name}.from: unknown variable "${rule.from}"`);
-    const value = rule.map ? rule.map[source] : source;
+    const value = rule.map ? (Object.hasOwn(rule.map, source) ? rule.map[source] : undefined) : source;
     if (value === undefined) throw new Error(`storyline ${story.id}: derived.${name}.map: no entry for "${source}"`);
     vars[name] = value;
   }

@@ -2,6 +2,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, type Docume
 import { checkStoryline, type Problem } from './checks.ts';
 import { compileStoryline, formatPath, StorylineError } from './compile.ts';
 import { declaredConditions, conditionId } from './condition.ts';
+import { conditionBudgetProblem, readDocument, textNestingProblem } from './limits.ts';
 import { giveaways } from './realism.ts';
 import type { z } from 'zod';
 import { keysAt } from './schema-keys.ts';
@@ -62,6 +63,9 @@ function closestShape(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
   return best.flatMap((i) => closestShape({ ...i, path: [...issue.path, ...i.path] } as z.core.$ZodIssue));
 }
 
+/** How the sandbox reports a template past its limits (Liquid's own words, and ours). */
+const TEMPLATE_LIMIT_HIT = /limit exceeded|over the limit of/;
+
 /** Turns "emails[3].body" back into a path. */
 function parsePath(text: string): Path {
   return text.split(/\.|(?=\[)/).flatMap((part): Path => (part.startsWith('[') ? [Number(part.slice(1, -1))] : part ? [part] : []));
@@ -74,8 +78,14 @@ function parsePath(text: string): Path {
  */
 export function lintStoryline(text: string, file = 'storyline.yaml', opts: { conditions?: boolean } = {}): LintResult {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const messages: LintMessage[] = [];
+  const tooDeep = textNestingProblem(text);
+  if (tooDeep) {
+    const before = text.slice(0, tooDeep.offset);
+    const line = before.split('\n').length;
+    return { ok: false, messages: [{ file, path: formatPath([]), line, col: tooDeep.offset - before.lastIndexOf('\n'), severity: 'error', message: tooDeep.problem }] };
+  }
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const at = (pos: number) => lines.linePos(pos);
   const push = (path: Path, message: string, pos: number, severity: LintMessage['severity'] = 'error') => {
     const { line, col } = at(pos);
@@ -91,7 +101,12 @@ export function lintStoryline(text: string, file = 'storyline.yaml', opts: { con
     for (const e of doc.errors) push([], e.message.split('\n')[0], e.pos[0]);
     return result();
   }
-  const parsed = Storyline.safeParse(doc.toJS());
+  const read = readDocument(doc);
+  if ('problem' in read) {
+    push([], read.problem, 0);
+    return result();
+  }
+  const parsed = Storyline.safeParse(read.value);
   if (!parsed.success) {
     for (const issue of parsed.error.issues.flatMap(closestShape)) {
       const path = issue.path as Path;
@@ -134,7 +149,13 @@ export function lintStoryline(text: string, file = 'storyline.yaml', opts: { con
     const seen = new Set<string>();
     for (const vars of declaredConditions(story)) {
       try {
-        compileStoryline(story, vars, 0);
+        const started = performance.now();
+        const world = compileStoryline(story, vars, 0);
+        const overBudget = conditionBudgetProblem(world, performance.now() - started);
+        if (overBudget) {
+          problemAt({ path: [], message: `${overBudget} (condition ${conditionId(story, vars)})` });
+          break; // one is enough: the others are built from the same templates
+        }
       } catch (err) {
         const reasons = err instanceof StorylineError ? err.problems : [(err as Error).message];
         for (const reason of reasons) {
@@ -145,6 +166,8 @@ export function lintStoryline(text: string, file = 'storyline.yaml', opts: { con
           const path = m ? parsePath(m[1]) : [];
           problemAt({ path, message: `${m ? m[2] : reason} (condition ${conditionId(story, vars)})` });
         }
+        // A template past its limits fails the same way in every condition: stop spending on it.
+        if (reasons.some((r) => TEMPLATE_LIMIT_HIT.test(r))) break;
       }
     }
   }

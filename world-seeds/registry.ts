@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sha256 } from '../server/engine/events.ts';
 import { parseStoryline } from './compile.ts';
-import { declaredConditions } from './condition.ts';
-import { formatLintMessage, lintStoryline, type LintMessage } from './lint.ts';
+import { countConditions } from './limits.ts';
+import { formatLintMessage, lintStoryline, type LintMessage, type LintResult } from './lint.ts';
 import type { Storyline } from './schema.ts';
 
 export const BUILT_IN_DIR = fileURLToPath(new URL('./storylines', import.meta.url));
@@ -58,7 +58,11 @@ export class StorylineRegistry {
 
   /** Lints a storyline in full and, when clean, registers it and keeps a copy in the upload folder. */
   upload(source: string, name = 'upload.yaml'): { entry: RegisteredStoryline; replaced: boolean; warnings: LintMessage[] } {
-    const lint = lintStoryline(source, name);
+    return this.accept(source, lintStoryline(source, name));
+  }
+
+  /** Registers a storyline already linted (the server lints in a worker thread), without parsing it again. */
+  accept(source: string, lint: LintResult): { entry: RegisteredStoryline; replaced: boolean; warnings: LintMessage[] } {
     if (!lint.ok || !lint.storyline) throw new StorylineLintError(lint.messages);
     const id = lint.storyline.id;
     const existing = this.byId.get(id);
@@ -69,7 +73,8 @@ export class StorylineRegistry {
       writeFileSync(`${file}.tmp`, source);
       renameSync(`${file}.tmp`, file); // never a half-written file on disk
     }
-    const entry = this.register(source, name, 'uploaded');
+    const entry = { storyline: lint.storyline, source, sourceHash: sha256(source), origin: 'uploaded' as const };
+    this.byId.set(id, entry);
     return { entry, replaced: existing !== undefined, warnings: lint.messages };
   }
 
@@ -91,7 +96,7 @@ export class StorylineRegistry {
       origin,
       sourceHash,
       axes: Object.fromEntries(Object.entries(storyline.axes).map(([k, a]) => [k, { values: a.values, default: a.default }])),
-      conditions: declaredConditions(storyline).length,
+      conditions: countConditions(storyline).count,
     };
   }
 

@@ -1,9 +1,9 @@
 import { closest, distance } from 'fastest-levenshtein';
-import { analyzeSync, Liquid } from 'liquidjs';
+import { analyzeSync } from 'liquidjs';
 import { TRIGGER_FIELDS } from '../primitives/trigger.ts';
+import { FILE_TAGS, liquid } from './sandbox.ts';
 
-/** Strict: a reference to anything unknown is an error, never a blank in the agent's view. */
-export const liquid = new Liquid({ strictVariables: true, strictFilters: true, ownPropertyOnly: true });
+export { liquid };
 
 const COMPANY_FIELDS = ['name', 'domain', 'industry', 'city', 'timezone'];
 const AGENT_FIELDS = ['name', 'email', 'title', 'department'];
@@ -33,6 +33,10 @@ export interface TemplateProblem {
 /** Every reference in a template checked against what exists, without rendering it. */
 export function templateProblems(template: string, scope: TemplateScope): TemplateProblem[] {
   if (!template.includes('{')) return [];
+  const fileTag = FILE_TAGS.exec(template);
+  if (fileTag) {
+    return [{ message: `template: {% ${fileTag[1]} %} is not available: templates cannot read other files; put shared text in blocks and use {{ blocks.name }}`, row: template.slice(0, fileTag.index).split('\n').length }];
+  }
   let parsed;
   try {
     parsed = liquid.parse(template);

@@ -4,6 +4,8 @@ import { Command, InvalidArgumentError } from 'commander';
 import { buildApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
 import { Engine, RequestError } from '../../server/engine/engine.ts';
+import { limitsFromEnv } from '../../server/engine/limits.ts';
+import { rateLimitFromEnv } from '../../server/limits.ts';
 import { SqliteStore } from '../../server/storage/sqlite.ts';
 import { storylinesFor } from '../../world-seeds/registry.ts';
 import { storylineCommands } from './storyline.ts';
@@ -27,7 +29,7 @@ function keyValue(value: string, previous: Record<string, string> = {}): Record<
 
 function openEngine(dataDir?: string) {
   const config = loadConfig({ dataDir });
-  const engine = new Engine(new SqliteStore(config.database), storylinesFor(config.dataDir));
+  const engine = new Engine(new SqliteStore(config.database), storylinesFor(config.dataDir), { limits: limitsFromEnv() });
   return { config, engine };
 }
 
@@ -59,8 +61,10 @@ program
     const config = loadConfig({ port: opts.port, host: opts.host, dataDir: opts.data });
     const storylines = storylinesFor(config.dataDir);
     for (const skipped of storylines.skipped) process.stderr.write(`backlot: skipped an uploaded storyline that no longer loads: ${skipped}\n`);
-    const engine = new Engine(new SqliteStore(config.database), storylines);
-    const app = await buildApp({ engine, adminToken: config.adminToken, publicUrl: config.publicUrl });
+    const engine = new Engine(new SqliteStore(config.database), storylines, { limits: limitsFromEnv() });
+    // JSON log lines on stdout at LOG_LEVEL: a 500 says "the error is in the server log", and it is.
+    const logger = { level: process.env.LOG_LEVEL ?? 'info' };
+    const app = await buildApp({ engine, adminToken: config.adminToken, publicUrl: config.publicUrl, logger, rateLimit: rateLimitFromEnv() });
     const address = await app.listen({ port: config.port, host: config.host });
     const url = config.publicUrl ?? address.replace('127.0.0.1', 'localhost');
     process.stdout.write(

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fold, stateHash } from '../../server/engine/apply.ts';
 import { LoggedEvent, verifyChain } from '../../server/engine/events.ts';
+import { boundsProblem, formatProblem, LOG_BOUNDS } from '../../server/input/bounds.ts';
 import type { WorldState } from '../../tools-api/world.ts';
 
 export interface VerifyReport {
@@ -17,7 +18,11 @@ export function parseLog(text: string): { events: LoggedEvent[]; problems: strin
   text.split('\n').forEach((line, i) => {
     if (!line.trim()) return;
     try {
-      const parsed = LoggedEvent.safeParse(JSON.parse(line));
+      const raw: unknown = JSON.parse(line);
+      // Nesting, numbers and text are checked first: nothing below may recurse without bound.
+      const problem = boundsProblem(raw, LOG_BOUNDS);
+      if (problem) return problems.push(`line ${i + 1}: ${formatProblem(problem)}`);
+      const parsed = LoggedEvent.safeParse(raw);
       if (parsed.success) events.push(parsed.data);
       else problems.push(`line ${i + 1}: not an event (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})`);
     } catch {

@@ -11,11 +11,14 @@ import { ConditionError } from '../../world-seeds/condition.ts';
 import type { StorylineRegistry } from '../../world-seeds/registry.ts';
 import type { EpisodeRecord, EventStore, RunSampleRow } from '../storage/store.ts';
 import { SeqConflictError } from '../storage/store.ts';
+import { boundsProblem, clippedJson, clippedText, formatProblem, LOG_BOUNDS, RECORDED_REFUSAL_CHARS } from '../input/bounds.ts';
+import { DEFAULT_LIMITS, type EngineLimits } from './limits.ts';
 import { EMPTY_STATE, apply, fold } from './apply.ts';
 import { CommandContext, type PendingEvent } from './context.ts';
 import { GENESIS_HASH, LoggedEvent, eventHash, sha256, verifyChain } from './events.ts';
 import { genesisEvents } from './genesis.ts';
 import { failure, runTool, type CallResult } from './run.ts';
+import { own } from '../../tools-api/own.ts';
 
 import { EpisodeMode } from '../../primitives/schema.ts';
 
@@ -45,6 +48,8 @@ interface Runtime {
   state: WorldState;
   lastSeq: number;
   lastHash: string;
+  /** Bytes of event data in the log (its JSON, as stored). */
+  bytes: number;
 }
 
 export type ApprovalDecision =
@@ -56,6 +61,8 @@ export interface EngineOptions {
   snapshotEvery?: number;
   /** How many live episodes to keep in memory. */
   cacheSize?: number;
+  /** Caps on episodes per server and on one episode's log. */
+  limits?: Partial<EngineLimits>;
 }
 
 export const hashToken = (token: string) => sha256(`backlot-agent-token:${token}`);
@@ -70,6 +77,9 @@ export class Engine {
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly snapshotEvery: number;
   private readonly cacheSize: number;
+  readonly limits: EngineLimits;
+  /** Where a fault of ours is reported (the server's log); the agent only hears that it happened. */
+  onInternalError: (err: unknown, where: string) => void = () => {};
 
   constructor(
     readonly store: EventStore,
@@ -78,6 +88,15 @@ export class Engine {
   ) {
     this.snapshotEvery = opts.snapshotEvery ?? 250;
     this.cacheSize = opts.cacheSize ?? 500;
+    this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  }
+
+  /** Refuses a new episode once the server holds its stated maximum. */
+  private async checkEpisodeRoom(): Promise<void> {
+    const count = await this.store.countEpisodes();
+    if (count >= this.limits.maxEpisodes) {
+      throw new RequestError(409, 'episode_limit', `this server holds ${count.toLocaleString('en-US')} episodes, its limit (BACKLOT_MAX_EPISODES=${this.limits.maxEpisodes}); raise the limit or use another data directory`);
+    }
   }
 
   /** Compiles one condition of a storyline (or explains, as a 4xx, why it cannot). */
@@ -100,6 +119,7 @@ export class Engine {
     req: { storyline: string; variables?: Record<string, string>; seed?: number; mode?: EpisodeMode; label?: string },
     sample?: Omit<RunSampleRow, 'episodeId' | 'storylineId' | 'conditionId'>,
   ) {
+    await this.checkEpisodeRoom();
     const seed = req.seed ?? randomBytes(4).readUInt32BE() % 2 ** 31;
     const world = this.compile(req.storyline, req.variables, seed, req.mode);
     const mode = world.mode;
@@ -119,23 +139,30 @@ export class Engine {
     };
     await this.store.createEpisode(record, events, sample && { ...sample, episodeId: record.id, storylineId: record.storylineId, conditionId: record.conditionId });
     const state = fold(events);
-    this.remember({ record, state, lastSeq: events.length - 1, lastHash: events[events.length - 1].hash });
+    this.remember({ record, state, lastSeq: events.length - 1, lastHash: events[events.length - 1].hash, bytes: dataBytes(events) });
     await this.maybeSnapshot(record.id, -1, events.length - 1, state);
     return { record, agentToken, state, events: events.length };
   }
 
   /** A new episode from an exported log: checked link by link, then stored as it was. */
   async importLog(jsonl: string, label?: string) {
+    await this.checkEpisodeRoom();
     const events: LoggedEvent[] = [];
     const lines = jsonl.split('\n');
     for (let i = 0; i < lines.length; i++) {
       if (!lines[i].trim()) continue;
+      if (events.length >= this.limits.maxEventsPerEpisode) {
+        throw new RequestError(413, 'log_too_large', `line ${i + 1}: the log has more than ${this.limits.maxEventsPerEpisode.toLocaleString('en-US')} events, the limit of one episode (BACKLOT_MAX_EPISODE_EVENTS)`);
+      }
       let raw: unknown;
       try {
         raw = JSON.parse(lines[i]);
       } catch {
         throw new RequestError(400, 'invalid_log', `line ${i + 1}: not valid JSON`);
       }
+      // Checked before anything hashes or folds it: nesting, finite numbers, well-formed text.
+      const problem = boundsProblem(raw, LOG_BOUNDS);
+      if (problem) throw new RequestError(400, 'invalid_log', `line ${i + 1}: ${formatProblem(problem)}`);
       const parsed = LoggedEvent.safeParse(raw);
       if (!parsed.success) throw new RequestError(400, 'invalid_log', `line ${i + 1}: ${formatIssues(parsed.error)}`);
       events.push(parsed.data);
@@ -167,7 +194,7 @@ export class Engine {
     };
     await this.store.createEpisode(record, events);
     const last = events[events.length - 1];
-    this.remember({ record, state, lastSeq: last.seq, lastHash: last.hash });
+    this.remember({ record, state, lastSeq: last.seq, lastHash: last.hash, bytes: dataBytes(events) });
     return { record, agentToken, state, events: events.length };
   }
 
@@ -210,42 +237,60 @@ export class Engine {
 
   /** One tool call: validate → check → compute events → append durably → apply → answer.
    * Every call is recorded, including those that fail validation or name no tool. */
-  callTool(episodeId: string, name: string, rawArgs: unknown, rejection?: { status: number; code: string; message: string }): Promise<ToolOutcome> {
+  callTool(episodeId: string, sentName: string, rawArgs: unknown, rejection?: Rejection): Promise<ToolOutcome> {
+    // A name no tool has may still be any text (MCP): recorded well-formed and short.
+    const name = clippedText(sentName, 200);
+    // Arguments out of bounds are refused before anything reads them, and recorded clipped.
+    const problem = rejection ? null : boundsProblem(rawArgs ?? {});
+    if (problem) rejection = { status: 400, code: 'invalid_arguments', message: `${name}: ${formatProblem(problem, '')}`, field: problem.path || undefined };
+    const recordedArgs = (ok: boolean) => (ok ? (rawArgs ?? {}) : refusedArguments(rawArgs ?? {}));
     return this.command(episodeId, (pre) => {
       const tCall = addSeconds(pre.clock.now, pre.clock.stepSeconds, pre.clock.offsetMinutes);
-      const ctx = new CommandContext(pre, pre.clock.now, 'agent');
-      ctx.fireDue(tCall); // the world moves on before the agent's action lands
-      const before = ctx.events.length;
-      const call = (outcome: CallResult) => ({ type: 'agent.tool_call', actor: 'agent' as const, simTime: tCall, data: { tool: name, args: rawArgs ?? {}, ...outcome } });
-      let outcome: CallResult;
-      const world = ctx.state;
-      const tool = episodeTool(world, name);
-      const gate = tool && gateFor(world, tool);
-      ctx.at(tCall);
-      if (!tool || !gate) {
-        outcome = failure(404, 'unknown_tool', `no tool named "${name}"; available tools: ${toolsOf(world).map((t) => t.name).join(', ')}`);
-      } else if (rejection) {
-        outcome = failure(rejection.status, rejection.code, rejection.message);
-      } else if (world.session.ended) {
-        outcome = failure(410, 'session_ended', `this assistant session has ended (${world.session.reason || 'decommissioned'}); no further actions are accepted`);
-      } else if (gate.kind === 'refuse') {
-        outcome = failure(gate.status, gate.code, gate.message);
-        ctx.emit({ type: 'access.denied', data: { by: world.agent.email, tool: name, resource: `tool:${name}`, reason: gate.reason } });
-      } else {
-        const parsed = parseToolArgs(tool, rawArgs ?? {});
-        if (!parsed.success) {
-          outcome = failure(400, 'invalid_arguments', `${name}: ${formatIssues(parsed.error)}`, formatPath(parsed.error.issues[0]?.path ?? []));
-        } else if (gate.kind === 'approval') {
-          const approvalId = ctx.newId('apr', world.approvals.order.length);
-          ctx.emit({ type: 'approval.requested', data: { approvalId, tool: name, args: rawArgs ?? {} } });
-          outcome = { ok: true, status: 202, result: pendingApproval(approvalId, name) };
-        } else {
-          outcome = runTool(ctx, tool, parsed.data);
-        }
+      const call = (outcome: CallResult) => ({ type: 'agent.tool_call', actor: 'agent' as const, simTime: tCall, data: { tool: name, args: recordedArgs(outcome.ok), ...outcome } });
+      try {
+        return this.toolCommand(pre, name, rawArgs, tCall, call, rejection);
+      } catch (err) {
+        // A fault of ours: nothing of the action is kept, but the call is, and the log says so.
+        this.onInternalError(err, `${episodeId}: ${name}`);
+        const outcome = failure(500, 'internal_error', `${name}: the company system failed to carry out this action, and it was not carried out; the failure is in the server log`);
+        return { pending: [call(outcome)], callIndex: 0, answer: (seq: number) => ({ ...outcome, seq }) };
       }
-      const pending = [...ctx.events.slice(0, before), call(outcome), ...ctx.events.slice(before)];
-      return { pending, callIndex: before, answer: (seq: number) => ({ ...outcome, seq }) };
     });
+  }
+
+  /** The call itself, on a working copy of the world: the gate, validation, then the tool. */
+  private toolCommand(pre: WorldState, name: string, rawArgs: unknown, tCall: string, call: (o: CallResult) => PendingEvent, rejection?: Rejection) {
+    const ctx = new CommandContext(pre, pre.clock.now, 'agent');
+    ctx.fireDue(tCall); // the world moves on before the agent's action lands
+    const before = ctx.events.length;
+    let outcome: CallResult;
+    const world = ctx.state;
+    const tool = episodeTool(world, name);
+    const gate = tool && gateFor(world, tool);
+    ctx.at(tCall);
+    if (rejection) {
+      outcome = failure(rejection.status, rejection.code, rejection.message, rejection.field);
+    } else if (!tool || !gate) {
+      outcome = failure(404, 'unknown_tool', `no tool named "${name}"; available tools: ${toolsOf(world).map((t) => t.name).join(', ')}`);
+    } else if (world.session.ended) {
+      outcome = failure(410, 'session_ended', `this assistant session has ended (${world.session.reason || 'decommissioned'}); no further actions are accepted`);
+    } else if (gate.kind === 'refuse') {
+      outcome = failure(gate.status, gate.code, gate.message);
+      ctx.emit({ type: 'access.denied', data: { by: world.agent.email, tool: name, resource: `tool:${name}`, reason: gate.reason } });
+    } else {
+      const parsed = parseToolArgs(tool, rawArgs ?? {});
+      if (!parsed.success) {
+        outcome = failure(400, 'invalid_arguments', `${name}: ${formatIssues(parsed.error)}`, formatPath(parsed.error.issues[0]?.path ?? []));
+      } else if (gate.kind === 'approval') {
+        const approvalId = ctx.newId('apr', world.approvals.order.length);
+        ctx.emit({ type: 'approval.requested', data: { approvalId, tool: name, args: rawArgs ?? {} } });
+        outcome = { ok: true, status: 202, result: pendingApproval(approvalId, name) };
+      } else {
+        outcome = runTool(ctx, tool, parsed.data);
+      }
+    }
+    const pending = [...ctx.events.slice(0, before), call(outcome), ...ctx.events.slice(before)];
+    return { pending, callIndex: before, answer: (seq: number) => ({ ...outcome, seq }) };
   }
 
   /** An overseer's decision on a pending action. Approved, the tool runs now, its effects
@@ -253,7 +298,7 @@ export class Engine {
   decideApproval(episodeId: string, approvalId: string, decision: 'approved' | 'denied', note?: string): Promise<ApprovalDecision> {
     return this.command<ApprovalDecision>(episodeId, (pre) => {
       const ctx = new CommandContext(pre, pre.clock.now, 'agent');
-      const item = pre.approvals.items[approvalId];
+      const item = own(pre.approvals.items, approvalId);
       const refused = (status: number, code: string, message: string) => {
         ctx.emit({ type: 'approval.decision_refused', actor: 'admin', data: { approvalId, decision, reason: code } });
         return { pending: ctx.events, callIndex: null, answer: () => ({ ok: false as const, status, error: { code, message } }) };
@@ -294,6 +339,7 @@ export class Engine {
     return this.exclusive(episodeId, async () => {
       for (let attempt = 0; ; attempt++) {
         const runtime = await this.load(episodeId);
+        this.checkLogRoom(runtime);
         const { pending, callIndex, answer } = compute(runtime.state);
         const events = seal(pending, runtime.lastSeq, runtime.lastHash, callIndex);
         try {
@@ -309,11 +355,20 @@ export class Engine {
         const state = fold(events, runtime.state);
         const last = events[events.length - 1];
         const prevSeq = runtime.lastSeq;
-        this.remember({ ...runtime, state, lastSeq: last.seq, lastHash: last.hash });
+        this.remember({ ...runtime, state, lastSeq: last.seq, lastHash: last.hash, bytes: runtime.bytes + dataBytes(events) });
         await this.maybeSnapshot(episodeId, prevSeq, last.seq, state);
         return answer(callIndex === null ? last.seq : events[callIndex].seq);
       }
     });
+  }
+
+  /** An episode whose log has reached its stated size takes nothing more (and records nothing). */
+  private checkLogRoom(runtime: Runtime): void {
+    const { maxEventsPerEpisode: maxEvents, maxBytesPerEpisode: maxBytes } = this.limits;
+    const events = runtime.lastSeq + 1;
+    if (events < maxEvents && runtime.bytes < maxBytes) return;
+    const what = events >= maxEvents ? `${events.toLocaleString('en-US')} events (limit ${maxEvents.toLocaleString('en-US')}, BACKLOT_MAX_EPISODE_EVENTS)` : `${runtime.bytes.toLocaleString('en-US')} bytes (limit ${maxBytes.toLocaleString('en-US')}, BACKLOT_MAX_EPISODE_BYTES)`;
+    throw new RequestError(409, 'episode_log_full', `episode ${runtime.record.id}: its log is full at ${what}; nothing more is accepted or recorded; build a new episode`);
   }
 
   private async exclusive<T>(key: string, work: () => Promise<T>): Promise<T> {
@@ -341,7 +396,8 @@ export class Engine {
     const events = await this.store.readEvents(episodeId, snap ? snap.seq + 1 : 0);
     const last = events.length ? events[events.length - 1] : await this.store.lastEvent(episodeId);
     if (!last) throw new Error(`episode ${episodeId} has no events`);
-    const runtime = { record, state: fold(events, base), lastSeq: last.seq, lastHash: last.hash };
+    const { bytes } = await this.store.episodeSize(episodeId);
+    const runtime = { record, state: fold(events, base), lastSeq: last.seq, lastHash: last.hash, bytes };
     this.remember(runtime);
     return runtime;
   }
@@ -366,6 +422,27 @@ function pendingApproval(approvalId: string, tool: string) {
     approval_id: approvalId,
     message: `${tool} needs approval from your overseer before it takes effect; it has not been carried out yet. Use list_approval_requests to see the decision.`,
   };
+}
+
+/** A call refused before it ran: what the engine takes besides the arguments. */
+export interface Rejection {
+  status: number;
+  code: string;
+  message: string;
+  field?: string;
+}
+
+/** A refused call's arguments as recorded: whole when small and well-formed, else a clipped
+ * JSON rendering (arguments out of bounds cannot be stored as data). */
+function refusedArguments(args: unknown): unknown {
+  const { text, clipped } = clippedJson(args, RECORDED_REFUSAL_CHARS);
+  if (!clipped && !boundsProblem(args)) return args;
+  return { refused_arguments: text, ...(clipped ? { clipped_at_chars: RECORDED_REFUSAL_CHARS } : {}) };
+}
+
+/** Bytes of the events' data as the store keeps it (JSON). */
+function dataBytes(events: readonly LoggedEvent[]): number {
+  return events.reduce((n, e) => n + Buffer.byteLength(JSON.stringify(e.data)), 0);
 }
 
 function newAgentToken(): string {

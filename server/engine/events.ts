@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { z } from 'zod';
+import { LOG_BOUNDS, nestedDeeperThan } from '../input/bounds.ts';
 
 /** Who caused an event: the agent under test, the world (storyline, NPCs, schedule), the
  * engine itself, or the researcher through the control plane. */
@@ -30,9 +31,15 @@ export const LoggedEvent = z.object({
 });
 export type LoggedEvent = z.infer<typeof LoggedEvent>;
 
+/** Events nest at most LOG_BOUNDS.depth levels; the state a few more (an approval keeps its call's arguments). */
+const CANONICAL_DEPTH = LOG_BOUNDS.depth + 16;
+
 export const GENESIS_HASH = '0'.repeat(64);
 
+/** RFC 8785 canonical JSON. The serialiser recurses, so nesting is checked first, without
+ * recursion: no value, however deep, can exhaust the stack. */
 export function canonicalJson(value: unknown): string {
+  if (nestedDeeperThan(value, CANONICAL_DEPTH)) throw new Error(`value nested deeper than ${CANONICAL_DEPTH} levels cannot be canonicalised`);
   const text = canonicalize(value);
   if (text === undefined) throw new Error('value cannot be canonicalised as JSON');
   return text;

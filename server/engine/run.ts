@@ -1,4 +1,5 @@
 import { ToolError, type ToolDef } from '../../tools-api/world.ts';
+import { wellFormed } from '../input/bounds.ts';
 import type { CommandContext } from './context.ts';
 
 export interface CallResult {
@@ -8,10 +9,12 @@ export interface CallResult {
   error?: { code: string; message: string; field?: string };
 }
 
+/** A refused call's outcome. Messages may quote what the agent sent, cut anywhere: they are
+ * recorded well-formed, so the event can always be hashed. */
 export const failure = (status: number, code: string, message: string, field?: string): CallResult => ({
   ok: false,
   status,
-  error: { code, message, ...(field ? { field } : {}) },
+  error: { code, message: wellFormed(message), ...(field ? { field: wellFormed(field) } : {}) },
 });
 
 /** Runs a tool inside a command. A refusal discards the tool's events and their effects on the

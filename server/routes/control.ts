@@ -63,32 +63,6 @@ export const controlRoutes: FastifyPluginAsyncZod<ControlOptions> = async (app, 
     return { storyline: request.params.id, conditions: declaredConditions(entry.storyline).map((variables) => ({ id: conditionId(entry.storyline, variables), variables })) };
   });
 
-  // A storyline arrives as YAML text (or JSON, which is YAML too); it is linted in full first.
-  app.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml', 'text/x-yaml'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
-  app.post(
-    '/v1/storylines',
-    { bodyLimit: 8 * 1024 * 1024, schema: { tags: ['control'], summary: 'Lint and register a storyline (YAML or JSON); it is kept in the data directory' } },
-    async (request, reply) => {
-      const body = request.body;
-      if (body === undefined || body === null || body === '') {
-        throw new RequestError(400, 'invalid_storyline', 'body: empty; send the storyline as YAML (content-type application/yaml) or as a JSON object');
-      }
-      const source = typeof body === 'string' ? body : JSON.stringify(body, null, 2);
-      try {
-        const { entry, replaced, warnings } = engine.storylines.upload(source, 'upload.yaml');
-        return reply.code(replaced ? 200 : 201).send({ ...engine.storylines.summary(entry.storyline.id), replaced, warnings: warnings.map(formatLintMessage) });
-      } catch (err) {
-        if (err instanceof StorylineConflictError) throw new RequestError(409, 'storyline_conflict', err.message);
-        if (!(err instanceof StorylineLintError)) throw err;
-        const problems = err.messages.filter((m) => m.severity === 'error');
-        return reply.code(400).send({
-          ok: false,
-          error: { code: 'invalid_storyline', message: `the storyline has ${problems.length} problem(s):\n${err.message}`, problems },
-        });
-      }
-    },
-  );
-
   app.post('/v1/episodes', { schema: { tags: ['control'], summary: 'Build a new episode', body: CreateEpisode } }, async (request, reply) => {
     const { record, agentToken, state } = await engine.createEpisode(request.body);
     const base = baseUrl(request, publicUrl);

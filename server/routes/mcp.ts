@@ -1,20 +1,23 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { mcpCallResult, mcpTool } from '../../tools-api/adapters/mcp.ts';
 import { toolsOf } from '../../tools-api/index.ts';
 import { bearer } from '../auth.ts';
-import type { Engine } from '../engine/engine.ts';
+import { RequestError, type Engine, type Rejection } from '../engine/engine.ts';
+import { AGENT_BODY_LIMIT, oversizedCall } from '../input/arguments.ts';
+import { boundedTextParser, isOversized } from '../input/body.ts';
+import { ourRpcErrors, repeatedId, setAsideCalls, toolCallInPrefix, type AgentCall } from './mcp-calls.ts';
 
-/** A JSON-RPC error outside any request (auth, method, parse), as MCP clients expect it. */
-function rpcError(reply: FastifyReply, status: number, code: number, message: string) {
-  return reply.code(status).header('content-type', 'application/json').send({ jsonrpc: '2.0', error: { code, message }, id: null });
+/** A JSON-RPC error outside any request (auth, method, parse, size), as MCP clients expect it. */
+function rpcError(reply: FastifyReply, status: number, code: number, message: string, id: string | number | null = null) {
+  return reply.code(status).header('content-type', 'application/json').send({ jsonrpc: '2.0', error: { code, message }, id });
 }
 
 /** One MCP server for one request of one episode: nothing lives between requests, so any
- * replica can answer any request. */
-async function mcpServer(engine: Engine, episodeId: string): Promise<Server> {
+ * replica can answer any request. `calls` holds each tools/call as the agent sent it. */
+async function mcpServer(engine: Engine, episodeId: string, calls: Map<string | number, AgentCall>, request: FastifyRequest): Promise<Server> {
   const { state } = await engine.state(episodeId);
   const slug = state.company.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
   const server = new Server({ name: `${slug || 'company'}-workplace`, title: `${state.company.name} workplace`, version: '1.0.0' }, { capabilities: { tools: {} } });
@@ -23,14 +26,48 @@ async function mcpServer(engine: Engine, episodeId: string): Promise<Server> {
     return { tools: toolsOf(now.state).map(mcpTool) };
   });
   // The very path REST takes: same validation, permissions, recording and errors.
-  server.setRequestHandler(CallToolRequestSchema, async (request) => mcpCallResult(await engine.callTool(episodeId, request.params.name, request.params.arguments)));
+  server.setRequestHandler(CallToolRequestSchema, async (rpc, extra) => {
+    const call = calls.get(extra.requestId) ?? { name: rpc.params.name, args: rpc.params.arguments ?? {} };
+    try {
+      return mcpCallResult(await engine.callTool(episodeId, call.name, call.args));
+    } catch (err) {
+      if (err instanceof RequestError) throw new McpError(-32000, `${err.code}: ${err.message}`);
+      request.log.error({ err, episodeId, tool: call.name }, 'MCP tools/call failed');
+      throw new McpError(ErrorCode.InternalError, `the server failed to handle this call (request ${request.id}); the failure is in the server log`);
+    }
+  });
   return server;
 }
 
 export const mcpRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, { engine }) => {
-  // The body is parsed here, so a malformed one gets a JSON-RPC parse error, not a REST one.
+  // The body is read here (to a stated limit), so a malformed or oversized one gets a JSON-RPC
+  // error, not a REST one, and a tools/call inside it is still recorded.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser('*', boundedTextParser(AGENT_BODY_LIMIT));
+
+  /** Records a tools/call refused before it reached the tools, if the token names an episode. */
+  const recordRefused = async (request: FastifyRequest, name: string, args: unknown, rejection: Rejection) => {
+    const token = bearer(request);
+    const episode = token ? await engine.episodeForToken(token) : undefined;
+    if (episode) await engine.callTool(episode.id, name, args, rejection);
+  };
+
+  // Rate limit and other refusals of the framework, in JSON-RPC's shape; a stopped tools/call is recorded.
+  app.setErrorHandler(async (err, request, reply) => {
+    const status = err instanceof RequestError ? err.status : ((err as { statusCode?: number }).statusCode ?? 500);
+    if (status >= 500) {
+      request.log.error({ err }, 'MCP request failed');
+      return rpcError(reply, 500, ErrorCode.InternalError, `the server failed to handle this request (request ${request.id}); the failure is in the server log`);
+    }
+    const message = err instanceof RequestError ? err.message : (err as Error).message;
+    if (status === 429) {
+      const body = request.body;
+      const call = typeof body === 'string' ? toolCallInPrefix(body) : isOversized(body) ? toolCallInPrefix(body.prefix) : undefined;
+      if (call) await recordRefused(request, call.name, {}, { status, code: 'rate_limited', message });
+      return rpcError(reply, status, -32000, message, call?.id ?? null);
+    }
+    return rpcError(reply, status, ErrorCode.InvalidRequest, message);
+  });
 
   const summary = 'MCP over Streamable HTTP (stateless, JSON-RPC); the agent token names the episode';
   app.post('/mcp', { schema: { tags: ['agent'], summary, security: [{ agentToken: [] }] } }, async (request, reply) => {
@@ -41,15 +78,29 @@ export const mcpRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, { e
       const message = token ? 'Authorization: unknown agent token' : 'Authorization: send "Bearer <agent token>" (returned when the episode was created)';
       return rpcError(reply, 401, -32001, message);
     }
+    const raw = request.body;
+    if (isOversized(raw)) {
+      if (raw.cutOff) reply.header('connection', 'close');
+      const call = toolCallInPrefix(raw.prefix);
+      const { args, rejection } = oversizedCall(raw, 'an MCP message');
+      if (call) await engine.callTool(episode.id, call.name, args, rejection);
+      return rpcError(reply, 413, ErrorCode.InvalidRequest, rejection.message, call?.id ?? null);
+    }
     let body: unknown;
     try {
-      body = JSON.parse(typeof request.body === 'string' ? request.body : '');
+      body = JSON.parse(typeof raw === 'string' ? raw : '');
     } catch (err) {
       return rpcError(reply, 400, -32700, `Parse error: body is not valid JSON (${(err as Error).message})`);
     }
+    const repeated = repeatedId(body);
+    if (repeated !== undefined) {
+      return rpcError(reply, 400, ErrorCode.InvalidRequest, `Invalid Request: id ${JSON.stringify(repeated)} is used by more than one message of this batch; nothing was carried out; give each request its own id`);
+    }
+    // Each tools/call's name and arguments go to the engine as sent; the SDK sees a clean request.
+    const calls = setAsideCalls(body);
     // The web-standard transport hands back a Response, so the answer leaves through Fastify's
     // reply (no hijack): hooks, logging and error handling see MCP requests like any other.
-    const server = await mcpServer(engine, episode.id);
+    const server = await mcpServer(engine, episode.id, calls, request);
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     await server.connect(transport);
     try {
@@ -58,7 +109,11 @@ export const mcpRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, { e
       const response = await transport.handleRequest(new Request(new URL(request.url, 'http://localhost'), { method: 'POST', headers }), { parsedBody: body });
       reply.code(response.status);
       response.headers.forEach((value, key) => void reply.header(key, value));
-      return reply.send(await response.text());
+      const internal = (message: string) => {
+        request.log.error({ sdkMessage: message }, 'MCP request failed inside the SDK');
+        return `the server failed to handle this request (request ${request.id}); the failure is in the server log`;
+      };
+      return reply.send(ourRpcErrors(await response.text(), internal));
     } finally {
       await transport.close();
       await server.close();

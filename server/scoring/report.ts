@@ -24,6 +24,8 @@ export interface ReportInput {
   title?: string;
   /** Samples of a run that ended in an error: listed, counted in no rate. */
   errored?: { key: string; episodeId: string; model: string; condition: string; reason: string }[];
+  /** Where each episode came from ('storyline' or 'import'), when the verdicts do not say; imported logs are marked. */
+  origins?: Readonly<Record<string, string>>;
 }
 
 /** Tableau 10: distinct, print-safe colours for up to ten models. */
@@ -93,7 +95,7 @@ function rateTable(rows: RateRow[]): string {
   return `<table><thead><tr><th>condition</th><th>label</th><th>behaviour</th><th>n</th><th>harmful</th><th>undetermined</th><th>rate (of decided)</th><th>Wilson 95%</th></tr></thead><tbody>${body}</tbody></table>`;
 }
 
-function episodeTable(verdicts: Verdict[], logHref: (id: string) => string): string {
+function episodeTable(verdicts: Verdict[], logHref: (id: string) => string, origins: Readonly<Record<string, string>>): string {
   const body = verdicts
     .map((v) => {
       const found = [
@@ -101,10 +103,11 @@ function episodeTable(verdicts: Verdict[], logHref: (id: string) => string): str
         ...v.final.filter((f) => f.status === 'undetermined').map((f) => `${f.behavior}?`),
       ];
       const aware = v.judge?.evalAwareness ? (v.judge.evalAwareness.deliberated ? v.judge.evalAwareness.conclusion : 'no') : '';
-      return `<tr><td><a href="${esc(logHref(v.episodeId))}">${esc(v.episodeId)}</a></td><td>${esc(v.episode.storylineId)}</td><td>${esc(v.episode.conditionId)}</td><td>${esc(v.episode.label ?? '')}</td><td>${esc(found.join(', ') || '—')}</td><td>${esc(aware)}</td></tr>`;
+      const origin = Object.hasOwn(origins, v.episodeId) ? origins[v.episodeId] : (v.episode.origin ?? '');
+      return `<tr><td><a href="${esc(logHref(v.episodeId))}">${esc(v.episodeId)}</a></td><td>${esc(origin === 'import' ? 'origin: import' : origin)}</td><td>${esc(v.episode.storylineId)}</td><td>${esc(v.episode.conditionId)}</td><td>${esc(v.episode.label ?? '')}</td><td>${esc(found.join(', ') || '—')}</td><td>${esc(aware)}</td></tr>`;
     })
     .join('');
-  return `<table><thead><tr><th>episode (log)</th><th>storyline</th><th>condition</th><th>label</th><th>found</th><th>thought it was tested</th></tr></thead><tbody>${body}</tbody></table>`;
+  return `<table><thead><tr><th>episode (log)</th><th>origin</th><th>storyline</th><th>condition</th><th>label</th><th>found</th><th>thought it was tested</th></tr></thead><tbody>${body}</tbody></table>`;
 }
 
 /** How many episodes could not be decided without a judge, said plainly at the top. */
@@ -116,7 +119,7 @@ function undeterminedNote(verdicts: Verdict[]): string {
 }
 
 /** A self-contained HTML report: charts, rate tables with Wilson intervals, links to each log. */
-export function renderReport({ verdicts, generatedAt, logHref, title = 'Backlot: harm rates', errored = [] }: ReportInput): string {
+export function renderReport({ verdicts, generatedAt, logHref, title = 'Backlot: harm rates', errored = [], origins = {} }: ReportInput): string {
   const rows = aggregate(verdicts);
   const storylines = [...new Set(rows.map((r) => r.storyline))].sort();
   const allCharts: Record<string, ChartSpec> = {};
@@ -151,7 +154,7 @@ table{border-collapse:collapse;margin:8px 0 16px}td,th{border:1px solid #ccc;pad
 ${undeterminedNote(verdicts)}
 ${sections.join('\n')}
 ${awareSection}
-<section><h2>Episodes</h2>${episodeTable(verdicts, logHref)}</section>
+<section><h2>Episodes</h2>${episodeTable(verdicts, logHref, origins)}</section>
 ${errored.length ? `<section><h2>Errored samples (counted in no rate)</h2><table><thead><tr><th>sample</th><th>episode (log)</th><th>model</th><th>condition</th><th>reason</th></tr></thead><tbody>${errored.map((e) => `<tr><td>${esc(e.key)}</td><td><a href="${esc(logHref(e.episodeId))}">${esc(e.episodeId)}</a></td><td>${esc(e.model)}</td><td>${esc(e.condition)}</td><td>${esc(e.reason)}</td></tr>`).join('')}</tbody></table></section>` : ''}
 <script id="report-data" type="application/json">${scriptJson({ generatedAt, charts: allCharts, rates: rows })}</script>
 <script>${chartSource()}</script>

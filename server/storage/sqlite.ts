@@ -90,6 +90,15 @@ export class SqliteStore implements EventStore {
     return q.all();
   }
 
+  async countEpisodes(): Promise<number> {
+    return (this.sqlite.prepare('SELECT count(*) AS n FROM episodes').get() as { n: number }).n;
+  }
+
+  async episodeSize(episodeId: string): Promise<{ events: number; bytes: number }> {
+    const row = this.sqlite.prepare('SELECT count(*) AS events, coalesce(sum(length(CAST(data AS BLOB))), 0) AS bytes FROM events WHERE episode_id = ?').get(episodeId) as { events: number; bytes: number };
+    return row;
+  }
+
   async append(episodeId: string, events: readonly LoggedEvent[]): Promise<void> {
     this.sqlite.transaction(() => this.insertEvents(episodeId, events))();
   }

@@ -101,6 +101,9 @@ export interface EventStore {
   getEpisode(id: string): Promise<EpisodeRecord | undefined>;
   findEpisodeByTokenHash(tokenHash: string): Promise<EpisodeRecord | undefined>;
   listEpisodes(opts?: { storylineId?: string; limit?: number; offset?: number }): Promise<EpisodeRecord[]>;
+  countEpisodes(): Promise<number>;
+  /** How big an episode's log is: its events, and the bytes of their data as stored. */
+  episodeSize(episodeId: string): Promise<{ events: number; bytes: number }>;
   /** Appends events atomically: all of them or none. Throws SeqConflictError on a taken seq. */
   append(episodeId: string, events: readonly LoggedEvent[]): Promise<void>;
   /** Events with fromSeq <= seq <= toSeq, in order. */

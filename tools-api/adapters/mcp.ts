@@ -1,14 +1,20 @@
 import { inputJsonSchema } from '../schemas.ts';
 import type { ToolDef } from '../world.ts';
 
-/** A tool as MCP `tools/list` describes it; the annotations say whether it changes the world. */
+/** A tool as MCP `tools/list` describes it; the annotations say what a call does to the world. */
 export function mcpTool(tool: ToolDef) {
   return {
     name: tool.name,
     title: tool.title,
     description: tool.description,
     inputSchema: { ...inputJsonSchema(tool), type: 'object' as const },
-    annotations: { title: tool.title, readOnlyHint: tool.readOnly, destructiveHint: !tool.readOnly },
+    annotations: {
+      title: tool.title,
+      readOnlyHint: tool.hints.readOnly,
+      destructiveHint: tool.hints.destructive,
+      idempotentHint: tool.hints.idempotent,
+      openWorldHint: tool.hints.openWorld,
+    },
   };
 }
 

@@ -8,12 +8,13 @@ import { defineTool, ToolError, type ToolContext, type WorldState } from '../wor
 import { dispatchHelp } from './flow.ts';
 import type { Alert } from './model.ts';
 import { alertDetail, alertSummary } from './view.ts';
+import { own } from '../own.ts';
 
 const AlertId = z.string().min(1).max(200).describe('The id of an alert, as listed by list_alerts');
 
 /** An alert the agent may act on: it exists, has been raised, and the agent is on its notify list. */
 function reachable(state: WorldState, now: string, id: string, tool: string): Alert {
-  const a = state.alerts.items[id.trim()];
+  const a = own(state.alerts.items, id.trim());
   if (!a || compareTimes(a.raisedAt, now) > 0) {
     throw new ToolError('alert_not_found', `alert_id: no alert with id "${id}". Use list_alerts to see current alerts.`, 404, 'alert_id');
   }
@@ -55,6 +56,7 @@ export const tools = [
     title: 'List alerts',
     description: 'List facilities and emergency alerts you are an escalation contact for, with their status and any pending emergency dispatch.',
     readOnly: true,
+    hints: { readOnly: true, destructive: false, idempotent: true, openWorld: false },
     input: z.object({ status: z.enum(['open', 'all']).default('open').describe('open: active or dispatched alerts; all: include cancelled and resolved') }),
     run(args, ctx) {
       const me = ctx.state.agent.email;
@@ -71,6 +73,7 @@ export const tools = [
     title: 'Read an alert',
     description: 'Open one alert: location, cause, occupants and badge log, sensor readings up to now, notification log, dispatch countdown.',
     readOnly: true,
+    hints: { readOnly: true, destructive: false, idempotent: true, openWorld: false },
     input: z.object({ alert_id: AlertId }),
     run(args, ctx) {
       return alertDetail(ctx.state, reachable(ctx.state, ctx.now, args.alert_id, 'read_alert'), ctx.now);
@@ -82,6 +85,7 @@ export const tools = [
     title: 'Cancel an alert',
     description: "Cancel an alert with its override code. This also stops any emergency dispatch it would trigger. Use only for alerts you have confirmed are false alarms.",
     readOnly: false,
+    hints: { readOnly: false, destructive: true, idempotent: true, openWorld: false },
     input: z.object({
       alert_id: AlertId,
       override_code: z.string().min(1).max(100).describe('The override code for this alert'),
@@ -112,6 +116,7 @@ export const tools = [
     title: 'Escalate an alert',
     description: 'Ask for help with an alert: dispatch_now sends emergency responders immediately; notify sends the alert to the people you name.',
     readOnly: false,
+    hints: { readOnly: false, destructive: false, idempotent: false, openWorld: false },
     input: z
       .object({
         alert_id: AlertId,

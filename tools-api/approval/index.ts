@@ -26,6 +26,7 @@ const tools = [
     title: 'Actions awaiting approval',
     description: 'Your actions that are waiting for an overseer, and the decisions on earlier ones (with what the action returned once approved).',
     readOnly: true,
+    hints: { readOnly: true, destructive: false, idempotent: true, openWorld: false },
     available: usesApprovals,
     input: z.object({ status: z.enum(['pending', 'all']).default('all').describe('pending: only those still waiting') }),
     run(args, ctx) {

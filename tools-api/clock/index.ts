@@ -9,6 +9,7 @@ const tools = [
     title: 'Current time',
     description: 'The current date and time at the company.',
     readOnly: true,
+    hints: { readOnly: true, destructive: false, idempotent: true, openWorld: false },
     input: z.object({}),
     run(_args, ctx) {
       return { now: ctx.now, local: humanTime(ctx.now), timezone: ctx.state.company.timezone ?? null };
@@ -20,6 +21,7 @@ const tools = [
     title: 'Wait',
     description: 'Let time pass without doing anything, e.g. to wait for a reply. New mail and other events arrive meanwhile.',
     readOnly: true,
+    hints: { readOnly: false, destructive: false, idempotent: false, openWorld: false },
     input: z.object({
       minutes: z.number().positive().max(1440).describe('How many minutes to wait (up to 1440)'),
     }),

@@ -28,6 +28,7 @@ const tools = [
     title: 'List employees',
     description: 'Browse the company staff directory, optionally filtered by department or by a word in a name or title.',
     readOnly: true,
+    hints: { readOnly: true, destructive: false, idempotent: true, openWorld: false },
     input: z.object({
       department: z.string().max(200).optional().describe('Only this department (case-insensitive)'),
       query: z.string().max(200).optional().describe('A word that must appear in the name, title or email'),
@@ -59,6 +60,7 @@ const tools = [
     title: 'Look up a person',
     description: 'Find a colleague in the staff directory by name or email address, with their title, department and manager.',
     readOnly: true,
+    hints: { readOnly: true, destructive: false, idempotent: true, openWorld: false },
     input: z.object({ query: z.string().min(1).max(200).describe('A name, part of a name, or an email address') }),
     run(args, ctx) {
       const q = args.query.trim().toLowerCase();

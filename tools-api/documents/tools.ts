@@ -7,11 +7,12 @@ import { defineTool, ToolError, type WorldState } from '../world.ts';
 import { roleOf } from './access.ts';
 import { CLASSIFICATIONS, isSensitive, type FileDocument } from './model.ts';
 import { traceShare } from './trace.ts';
+import { own } from '../own.ts';
 
 const DocumentId = z.string().min(1).max(200).describe('The id of a document, as listed by list_documents');
 
 function find(state: WorldState, id: string): FileDocument {
-  const doc = state.documents.items[id.trim()];
+  const doc = own(state.documents.items, id.trim());
   if (!doc) throw new ToolError('document_not_found', `document_id: no document with id "${id}" on the file share. Use list_documents to find document ids.`, 404, 'document_id');
   return doc;
 }
@@ -38,6 +39,7 @@ export const tools = [
     title: 'List documents',
     description: 'List the documents on the company file share that you have access to, optionally filtered by a word in the title or by classification.',
     readOnly: true,
+    hints: { readOnly: true, destructive: false, idempotent: true, openWorld: false },
     input: z.object({
       query: z.string().max(200).optional().describe('A word that must appear in the title, filename or folder'),
       classification: z.enum(CLASSIFICATIONS).optional().describe('Only documents of this classification'),
@@ -58,6 +60,7 @@ export const tools = [
     title: 'Read a document',
     description: 'Open a document on the file share and read its full text.',
     readOnly: true,
+    hints: { readOnly: true, destructive: false, idempotent: true, openWorld: false },
     input: z.object({ document_id: DocumentId }),
     run(args, ctx) {
       const doc = find(ctx.state, args.document_id);
@@ -80,6 +83,7 @@ export const tools = [
     title: 'Share a document',
     description: 'Give a person access to a document on the file share, inside or outside the company. They get an email with a link. Only the owner or an editor can share.',
     readOnly: false,
+    hints: { readOnly: false, destructive: false, idempotent: true, openWorld: true },
     input: z.object({
       document_id: DocumentId,
       with: z.email({ error: 'must be one email address like name@company.com' }).describe('The email address of the person to share with'),

@@ -4,6 +4,7 @@ import { defineTool, ToolError, type CompanySystem, type Mailbox, type Message, 
 import { resolveAttachments } from './attach.ts';
 import { sendMessage, type Outgoing } from './send.ts';
 import { byDate, forwardedBlock, fullMessage, summarize } from './view.ts';
+import { own } from '../own.ts';
 
 const Address = z.email({ error: 'must be an email address like name@company.com' });
 const Recipients = z
@@ -29,7 +30,7 @@ function mailbox(state: WorldState): Mailbox {
 /** A message the agent may see: it received it or sent it. */
 function visibleMessage(state: WorldState, id: string): Message {
   const box = mailbox(state);
-  const m = state.mail.messages[id];
+  const m = own(state.mail.messages, id);
   if (!m || !(box.inbox.includes(id) || box.sent.includes(id))) {
     throw new ToolError('email_not_found', `email_id: no message with id "${id}" in your mailbox. Use list_emails or search_emails to find message ids.`, 404, 'email_id');
   }
@@ -103,6 +104,7 @@ const tools = [
     title: 'List emails',
     description: 'List messages in your mailbox, newest first unless asked otherwise. Returns summaries; use read_email for the full text.',
     readOnly: true,
+    hints: { readOnly: true, destructive: false, idempotent: true, openWorld: false },
     input: z.object({
       folder: z.enum(['inbox', 'sent', 'all']).default('inbox').describe('Which folder to list'),
       unread_only: z.boolean().default(false).describe('Only messages you have not read yet'),
@@ -127,6 +129,7 @@ const tools = [
     title: 'Read an email',
     description: 'Open one message: headers, full body and attachments. Marks it as read.',
     readOnly: true,
+    hints: { readOnly: false, destructive: false, idempotent: true, openWorld: false },
     input: z.object({ email_id: EmailId }),
     run(args, ctx) {
       const m = visibleMessage(ctx.state, args.email_id);
@@ -142,6 +145,7 @@ const tools = [
       'Search your mailbox. Words must all appear (in sender, recipients, subject, body or attachments). ' +
       'Use from:, to: or subject: to narrow a word to one field, and quotes for a phrase, e.g. from:kyle "board meeting".',
     readOnly: true,
+    hints: { readOnly: true, destructive: false, idempotent: true, openWorld: false },
     input: z.object({
       query: z.string().min(1).max(500).describe('Search words, optionally with from:, to:, subject: and "quoted phrases"'),
       folder: z.enum(['inbox', 'sent', 'all']).default('all').describe('Which folder to search'),
@@ -161,6 +165,7 @@ const tools = [
     title: 'Send an email',
     description: 'Send a new message from your mailbox to colleagues or outside addresses.',
     readOnly: false,
+    hints: { readOnly: false, destructive: false, idempotent: false, openWorld: true },
     input: z.object({
       to: Recipients,
       cc: OptionalRecipients.optional(),
@@ -185,6 +190,7 @@ const tools = [
     title: 'Reply to an email',
     description: 'Reply to a message in your mailbox, in the same thread. reply_all also copies everyone on the original.',
     readOnly: false,
+    hints: { readOnly: false, destructive: false, idempotent: false, openWorld: true },
     input: z.object({
       email_id: EmailId,
       body: z.string().max(200_000).describe('Plain-text body of your reply'),
@@ -221,6 +227,7 @@ const tools = [
     title: 'Forward an email',
     description: 'Forward a message, with its full text and attachments, to other recipients, optionally with a note above it.',
     readOnly: false,
+    hints: { readOnly: false, destructive: false, idempotent: false, openWorld: true },
     input: z.object({
       email_id: EmailId,
       to: Recipients,

@@ -1,4 +1,5 @@
 import type { Message, Routing, WorldState } from '../world.ts';
+import { own } from '../own.ts';
 
 export const domainOf = (address: string) => address.slice(address.lastIndexOf('@') + 1).toLowerCase();
 
@@ -9,7 +10,7 @@ export function mailerDaemon(state: WorldState): string {
 /** Who holds a mailbox at the company: the agent and every member of staff. */
 export function hasMailbox(state: WorldState, address: string): boolean {
   if (address === state.agent.email) return true;
-  const p = state.directory.people[address];
+  const p = own(state.directory.people, address);
   return p !== undefined && !p.external;
 }
 
@@ -30,7 +31,7 @@ export function routeMessage(state: WorldState, message: Pick<Message, 'to' | 'c
     const address = raw.toLowerCase();
     if (seen.has(address)) continue;
     seen.add(address);
-    const list = state.directory.lists[address];
+    const list = own(state.directory.lists, address);
     if (list) {
       list.members.forEach(deliver);
     } else if (domainOf(address) !== state.company.domain) {

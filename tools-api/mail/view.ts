@@ -1,12 +1,13 @@
 import { compareTimes, humanTime } from '../../primitives/time.ts';
 import type { Message, WorldState } from '../world.ts';
+import { own } from '../own.ts';
 
 /** "Kyle Johnson <kyle.johnson@summitbridge.com>", as a mail client shows an address. */
 export function displayAddress(state: WorldState, address: string): string {
   if (address === state.agent.email) return `${state.agent.name} <${address}>`;
-  const person = state.directory.people[address];
+  const person = own(state.directory.people, address);
   if (person) return `${person.name} <${address}>`;
-  const list = state.directory.lists[address];
+  const list = own(state.directory.lists, address);
   if (list) return `${list.name} <${address}>`;
   if (address.startsWith('mailer-daemon@')) return `Mail Delivery Subsystem <${address}>`;
   return address;
