@@ -7,9 +7,9 @@ import { builtInStorylines } from '../world-seeds/registry.ts';
 
 export const ADMIN = 'test-admin-token-0123456789';
 
-export async function makeApp(database = ':memory:') {
+export async function makeApp(database = ':memory:', options: Pick<Parameters<typeof buildApp>[0], 'rateLimit'> = {}) {
   const engine = new Engine(new SqliteStore(database), builtInStorylines());
-  const app = await buildApp({ engine, adminToken: ADMIN });
+  const app = await buildApp({ engine, adminToken: ADMIN, ...options });
   return { app, engine };
 }
 
