@@ -11,6 +11,7 @@ import { registerOpenApi } from './routes/openapi.ts';
 import { runRoutes } from './routes/runs.ts';
 import { singleTurnRoutes } from './routes/single-turn.ts';
 import { storylineUploadRoutes, type UploadLimits } from './routes/storyline-upload.ts';
+import { timelineRoutes } from './routes/timeline.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -59,6 +60,7 @@ export async function buildApp({ engine, adminToken, publicUrl, logger = false, 
   await app.register(controlRoutes, { engine, adminToken, publicUrl });
   await app.register(storylineUploadRoutes, { engine, adminToken, limits: upload });
   await app.register(approvalRoutes, { engine, adminToken });
+  await app.register(timelineRoutes, { engine, adminToken });
   await app.register(singleTurnRoutes, { engine, adminToken });
   await app.register(scoringRoutes, { scorer: new Scorer(engine, judge), adminToken });
   await app.register(runRoutes, { engine, adminToken });

@@ -3,6 +3,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { buildApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
+import { stateHash } from '../../server/engine/apply.ts';
 import { Engine, RequestError } from '../../server/engine/engine.ts';
 import { limitsFromEnv } from '../../server/engine/limits.ts';
 import { rateLimitFromEnv } from '../../server/limits.ts';
@@ -99,6 +100,22 @@ episode
       const { record, agentToken, state } = await engine.createEpisode({ storyline: opts.storyline, variables: opts.var, seed: opts.seed, mode: opts.mode, label: opts.label });
       if (opts.json) process.stdout.write(JSON.stringify({ id: record.id, agentToken, condition: record.conditionId, seed: record.seed, prompts: state.prompts }, null, 2) + '\n');
       else process.stdout.write(`episode     ${record.id}\ncondition   ${record.conditionId}\nseed        ${record.seed}\nagent token ${agentToken}\n`);
+    });
+  });
+episode
+  .command('fork <episode-id>')
+  .description("A new episode whose log is this one's up to --at (re-sealed), with its own agent token")
+  .requiredOption('--at <seq>', 'the last event the fork shares with its parent', int)
+  .option('--mode <mode>', "autonomous, approval or read_only (default: the parent's)")
+  .option('--label <text>', "free text to group episodes (default: the parent's)")
+  .option('-d, --data <dir>', 'data directory')
+  .option('--json', 'print the full result as JSON')
+  .action(async (id: string, opts) => {
+    await withEngine(opts.data, async (engine) => {
+      const { record, agentToken, state, events } = await engine.fork(id, { at: opts.at, mode: opts.mode, label: opts.label });
+      const hash = stateHash(state);
+      if (opts.json) process.stdout.write(JSON.stringify({ id: record.id, forkedFrom: { episode: id, seq: opts.at }, agentToken, events, stateHash: hash, mode: record.mode, label: record.label }, null, 2) + '\n');
+      else process.stdout.write(`episode     ${record.id}\nforked from ${id} at seq ${opts.at}\nevents      ${events}\nstate hash  ${hash}\nagent token ${agentToken}\n`);
     });
   });
 episode

@@ -45,7 +45,8 @@ const systemByName = new Map(systems.map((s) => [s.name, s]));
 function applyCore(state: Draft<WorldState>, event: LoggedEvent): void {
   switch (event.type) {
     case 'episode.created': {
-      const { company, agent, people, lists, prompts, clock, ...meta } = event.data as unknown as EpisodeCreatedData;
+      // forkedFrom is lineage, not world: a fork's state equals its parent's at the fork point.
+      const { company, agent, people, lists, prompts, clock, forkedFrom: _lineage, ...meta } = event.data as unknown as EpisodeCreatedData & { forkedFrom?: unknown };
       Object.assign(state, { meta, company, agent, prompts });
       state.clock = { start: clock.start, now: clock.start, stepSeconds: clock.stepSeconds, offsetMinutes: offsetOf(clock.start) };
       for (const p of people) state.directory.people[p.email] = p;
@@ -70,6 +71,9 @@ function applyCore(state: Draft<WorldState>, event: LoggedEvent): void {
     case 'schedule.fired':
     case 'schedule.cancelled':
       state.schedule = state.schedule.filter((s) => s.id !== event.data.id);
+      return;
+    case 'episode.mode_changed':
+      state.meta.mode = String(event.data.to);
       return;
     case 'session.ended':
       state.session = { ended: true, reason: String(event.data.reason ?? '') };

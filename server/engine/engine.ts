@@ -17,6 +17,7 @@ import { EMPTY_STATE, apply, fold } from './apply.ts';
 import { CommandContext, type PendingEvent } from './context.ts';
 import { GENESIS_HASH, LoggedEvent, eventHash, sha256, verifyChain } from './events.ts';
 import { genesisEvents } from './genesis.ts';
+import { resealForFork } from './fork.ts';
 import { failure, runTool, type CallResult } from './run.ts';
 import { own } from '../../tools-api/own.ts';
 
@@ -65,6 +66,12 @@ export interface EngineOptions {
   limits?: Partial<EngineLimits>;
 }
 
+/** Events just made durable in one episode's log, in order (what the live stream sends). */
+export interface Commit {
+  episode: EpisodeRecord;
+  events: readonly LoggedEvent[];
+}
+
 export const hashToken = (token: string) => sha256(`backlot-agent-token:${token}`);
 
 export function formatIssues(error: z.ZodError): string {
@@ -75,6 +82,7 @@ export function formatIssues(error: z.ZodError): string {
 export class Engine {
   private readonly cache = new Map<string, Runtime>();
   private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly commitListeners = new Set<(commit: Commit) => void>();
   private readonly snapshotEvery: number;
   private readonly cacheSize: number;
   readonly limits: EngineLimits;
@@ -89,6 +97,23 @@ export class Engine {
     this.snapshotEvery = opts.snapshotEvery ?? 250;
     this.cacheSize = opts.cacheSize ?? 500;
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
+  }
+
+  /** Called after every append is durable, per episode in log order; returns the unsubscriber. */
+  onCommit(listener: (commit: Commit) => void): () => void {
+    this.commitListeners.add(listener);
+    return () => this.commitListeners.delete(listener);
+  }
+
+  private published(episode: EpisodeRecord, events: readonly LoggedEvent[]): void {
+    for (const listener of this.commitListeners) {
+      try {
+        listener({ episode, events });
+      } catch (err) {
+        // A watcher's fault never fails the call that was already recorded.
+        this.onInternalError(err, `${episode.id}: commit listener`);
+      }
+    }
   }
 
   /** Refuses a new episode once the server holds its stated maximum. */
@@ -140,6 +165,7 @@ export class Engine {
     await this.store.createEpisode(record, events, sample && { ...sample, episodeId: record.id, storylineId: record.storylineId, conditionId: record.conditionId });
     const state = fold(events);
     this.remember({ record, state, lastSeq: events.length - 1, lastHash: events[events.length - 1].hash, bytes: dataBytes(events) });
+    this.published(record, events);
     await this.maybeSnapshot(record.id, -1, events.length - 1, state);
     return { record, agentToken, state, events: events.length };
   }
@@ -195,6 +221,50 @@ export class Engine {
     await this.store.createEpisode(record, events);
     const last = events[events.length - 1];
     this.remember({ record, state, lastSeq: last.seq, lastHash: last.hash, bytes: dataBytes(events) });
+    this.published(record, events);
+    return { record, agentToken, state, events: events.length };
+  }
+
+  /** A new episode whose log is this one's up to `at` (re-sealed, `forkedFrom` in its genesis),
+   * with its own agent token; its world is the parent's state at `at`, built from the nearest
+   * snapshot. A different `mode` is recorded as one more event, by the admin. */
+  async fork(parentId: string, req: { at: number; mode?: EpisodeMode; label?: string }) {
+    await this.checkEpisodeRoom();
+    const parent = await this.load(parentId);
+    const { at } = req;
+    if (!Number.isSafeInteger(at) || at < 0 || at > parent.lastSeq) {
+      throw new RequestError(400, 'invalid_seq', `at: must be a seq of episode ${parentId}, from 0 to ${parent.lastSeq}; got ${at}`);
+    }
+    if (req.mode !== undefined && !EpisodeMode.safeParse(req.mode).success) {
+      throw new RequestError(400, 'invalid_mode', `mode: must be one of ${EpisodeMode.options.join(', ')}; got "${req.mode}"`);
+    }
+    const snap = at === parent.lastSeq ? undefined : await this.store.loadSnapshot(parentId, at);
+    const copied = await this.store.readEvents(parentId, 0, at);
+    let state = at === parent.lastSeq ? parent.state : fold(snap ? copied.slice(snap.seq + 1) : copied, snap ? (JSON.parse(snap.state) as WorldState) : EMPTY_STATE);
+    const events = resealForFork(copied, { episode: parentId, seq: at, hash: copied[at].hash });
+    if (req.mode && req.mode !== state.meta.mode) {
+      const [change] = seal([{ type: 'episode.mode_changed', actor: 'admin', simTime: state.clock.now, data: { from: state.meta.mode, to: req.mode } }], at, events[at].hash, null);
+      events.push(change);
+      state = apply(state, change);
+    }
+    const agentToken = newAgentToken();
+    const record: EpisodeRecord = {
+      id: `ep_${randomBytes(8).toString('hex')}`,
+      storylineId: parent.record.storylineId,
+      conditionId: parent.record.conditionId,
+      seed: parent.record.seed,
+      mode: state.meta.mode,
+      label: req.label ?? parent.record.label,
+      agentTokenHash: hashToken(agentToken),
+      createdAt: new Date().toISOString(),
+      origin: 'fork',
+    };
+    await this.store.createEpisode(record, events);
+    // The parent's snapshot is the fork's too (lineage is not state): loading the fork stays fast.
+    if (snap) await this.store.saveSnapshot(record.id, snap);
+    const last = events[events.length - 1];
+    this.remember({ record, state, lastSeq: last.seq, lastHash: last.hash, bytes: dataBytes(events) });
+    this.published(record, events);
     return { record, agentToken, state, events: events.length };
   }
 
@@ -356,6 +426,7 @@ export class Engine {
         const last = events[events.length - 1];
         const prevSeq = runtime.lastSeq;
         this.remember({ ...runtime, state, lastSeq: last.seq, lastHash: last.hash, bytes: runtime.bytes + dataBytes(events) });
+        this.published(runtime.record, events);
         await this.maybeSnapshot(episodeId, prevSeq, last.seq, state);
         return answer(callIndex === null ? last.seq : events[callIndex].seq);
       }

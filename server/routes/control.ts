@@ -8,6 +8,7 @@ import { StorylineConflictError, StorylineLintError } from '../../world-seeds/re
 import { requireAdmin } from '../auth.ts';
 import { stateHash } from '../engine/apply.ts';
 import { EpisodeMode, RequestError, type Engine } from '../engine/engine.ts';
+import { forkedFromOf } from '../engine/fork.ts';
 import type { EpisodeRecord } from '../storage/store.ts';
 
 const EpisodeId = z.object({ id: z.string().min(1) });
@@ -99,8 +100,10 @@ export const controlRoutes: FastifyPluginAsyncZod<ControlOptions> = async (app, 
   app.get('/v1/episodes/:id', { schema: { tags: ['control'], params: EpisodeId } }, async (request) => {
     const record = await engine.getEpisode(request.params.id);
     const { state, seq } = await engine.state(record.id);
+    const forkedFrom = record.origin === 'fork' ? forkedFromOf((await engine.events(record.id, 0, 0))[0]) : undefined;
     return {
       ...episodeView(record),
+      ...(forkedFrom ? { forkedFrom } : {}),
       events: seq + 1,
       lastSeq: seq,
       clock: { start: state.clock.start, now: state.clock.now },
