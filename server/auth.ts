@@ -41,3 +41,23 @@ export function requireAgent(engine: Engine) {
     request.episode = episode;
   };
 }
+
+/** The token a browser sends with a WebSocket, which cannot carry headers: the subprotocols
+ * `backlot` and `backlot.bearer.<the token, base64url>`. */
+export function protocolToken(request: FastifyRequest): string | undefined {
+  const offered = String(request.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+  const carried = offered.find((p) => p.startsWith('backlot.bearer.'));
+  return carried ? Buffer.from(carried.slice('backlot.bearer.'.length), 'base64url').toString() : undefined;
+}
+
+/** Watching (the live streams): the admin token only. An agent token is known but may not
+ * watch (403); any other token, or none, is refused at the upgrade (401). */
+export function requireWatcher(engine: Engine, adminToken: string) {
+  return async (request: FastifyRequest, reply: FastifyReply) => {
+    const token = bearer(request) ?? protocolToken(request);
+    if (!token) return sendError(reply, 401, 'unauthorized', 'Authorization: send "Bearer <admin token>"; a browser offers the WebSocket subprotocols "backlot" and "backlot.bearer.<admin token as base64url>"');
+    if (sameSecret(token, adminToken)) return;
+    if (await engine.episodeForToken(token)) return sendError(reply, 403, 'forbidden', 'Authorization: an agent token cannot watch episodes; use the admin token');
+    return sendError(reply, 401, 'unauthorized', 'Authorization: unknown token; use the admin token');
+  };
+}
