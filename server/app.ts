@@ -8,12 +8,14 @@ import { agentRoutes } from './routes/agent.ts';
 import { approvalRoutes } from './routes/approvals.ts';
 import { controlRoutes } from './routes/control.ts';
 import { mcpRoutes } from './routes/mcp.ts';
+import { overviewRoutes } from './routes/overview.ts';
 import { registerOpenApi } from './routes/openapi.ts';
 import { runRoutes } from './routes/runs.ts';
 import { singleTurnRoutes } from './routes/single-turn.ts';
 import { storylineUploadRoutes, type UploadLimits } from './routes/storyline-upload.ts';
 import { streamRoutes } from './routes/stream.ts';
 import { timelineRoutes } from './routes/timeline.ts';
+import { uiRoutes } from './routes/ui.ts';
 import { StreamHub } from './stream/hub.ts';
 import { DEFAULT_STREAM_LIMITS, type StreamLimits } from './stream/watcher.ts';
 
@@ -69,12 +71,14 @@ export async function buildApp({ engine, adminToken, publicUrl, logger = false, 
   await app.register(storylineUploadRoutes, { engine, adminToken, limits: upload });
   await app.register(approvalRoutes, { engine, adminToken });
   await app.register(timelineRoutes, { engine, adminToken });
+  await app.register(overviewRoutes, { engine, adminToken });
   const streamLimits = { ...DEFAULT_STREAM_LIMITS, ...stream };
   const hub = new StreamHub(engine, streamLimits.ringEvents);
   await app.register(streamRoutes, { engine, hub, adminToken, limits: streamLimits });
   await app.register(singleTurnRoutes, { engine, adminToken });
   await app.register(scoringRoutes, { scorer: new Scorer(engine, judge), adminToken });
   await app.register(runRoutes, { engine, adminToken });
+  await app.register(uiRoutes);
   await app.register(agentRoutes, { engine });
   await app.register(mcpRoutes, { engine });
   app.addHook('onClose', async () => {

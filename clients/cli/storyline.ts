@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { InvalidArgumentError, type Command } from 'commander';
 import { fold } from '../../server/engine/apply.ts';
-import { genesisEvents } from '../../server/engine/genesis.ts';
+import { genesisEvents, sealedForView } from '../../server/engine/genesis.ts';
 import { loadConfig } from '../../server/config.ts';
 import { CommandContext } from '../../server/engine/context.ts';
 import { toolsOf } from '../../tools-api/index.ts';
@@ -177,9 +177,4 @@ export function storylineCommands(program: Command, fail: (err: unknown) => neve
         fail(err);
       }
     });
-}
-
-/** Genesis events shaped as logged events, for a view that never touches a store. */
-function sealedForView(pending: ReturnType<typeof genesisEvents>) {
-  return pending.map((p, seq) => ({ seq, simTime: p.simTime, wallTime: '', actor: p.actor, type: p.type, cause: null, data: p.data, prevHash: '', hash: '' }));
 }

@@ -41,3 +41,8 @@ export function genesisEvents(world: CompiledWorld, seed: number, mode: string):
   for (const item of world.schedule) schedule(ctx, item.at, item.action, item.payload, item.key);
   return ctx.events;
 }
+
+/** Genesis events shaped as logged events, for a view that never touches a store (previews). */
+export function sealedForView(pending: PendingEvent[]) {
+  return pending.map((p, seq) => ({ seq, simTime: p.simTime, wallTime: '', actor: p.actor, type: p.type, cause: null, data: p.data, prevHash: '', hash: '' }));
+}
