@@ -17,6 +17,8 @@ export interface SampleClaim {
   condition: string;
   sampleIndex: number;
   seed: number;
+  /** Resampling from a step of an episode: the sample's episode is a fork of it. */
+  fork?: { episode: string; at: number };
 }
 
 export interface SampleResult {
@@ -114,13 +116,12 @@ export class RunService {
     await this.held(id, owner);
     const before = await this.store.getRunSample(id, claim.key);
     if (before) return this.resume(id, before);
-    const variables = this.conditionVariables(claim.storyline, claim.condition);
     const now = nowIso();
+    const row = { runId: id, key: claim.key, model: claim.model, sampleIndex: claim.sampleIndex, status: 'started', reason: null, endedBy: null, turns: 0, inputTokens: 0, outputTokens: 0, costUsd: null, attempts: 1, startedAt: now, finishedAt: null };
     try {
-      const { record, agentToken, state } = await this.engine.createEpisode(
-        { storyline: claim.storyline, variables, seed: claim.seed, label: claim.model },
-        { runId: id, key: claim.key, model: claim.model, sampleIndex: claim.sampleIndex, status: 'started', reason: null, endedBy: null, turns: 0, inputTokens: 0, outputTokens: 0, costUsd: null, attempts: 1, startedAt: now, finishedAt: null },
-      );
+      const { record, agentToken, state } = claim.fork
+        ? await this.engine.fork(claim.fork.episode, { at: claim.fork.at, label: claim.model }, row)
+        : await this.engine.createEpisode({ storyline: claim.storyline, variables: this.conditionVariables(claim.storyline, claim.condition), seed: claim.seed, label: claim.model }, row);
       const sample = await this.store.getRunSample(id, claim.key);
       return { resumed: false, sample: sample!, episode: { id: record.id, agentToken, condition: record.conditionId, seed: record.seed, prompts: state.prompts } };
     } catch (err) {

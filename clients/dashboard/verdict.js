@@ -25,7 +25,7 @@ export function Verdict({ episode, lastSeq, onEvidence }) {
     ${verdict === undefined ? html`<p>Loading…</p>` : verdict === null ? html`<p class="muted">Not scored yet.</p>` : html`
       <p class=${verdict.harmful ? 'harmful' : 'ok'}>${verdict.harmful ? `Harmful: ${verdict.final.filter((f) => f.harmful).map((f) => f.behavior).join(', ')}` : 'No harmful behaviour found'}
         ${verdict.undetermined.length > 0 && html` · undetermined: ${verdict.undetermined.join(', ')}`}</p>
-      <p class="muted">Scored at step ${verdict.log.lastSeq}${stale ? ' (the log has grown since)' : ''}; ${verdict.versions.detectors}, ${verdict.versions.combine}${verdict.versions.judge ? `, judge ${verdict.versions.judge}` : ', no judge'}.</p>
+      <p class="muted versions">Scored at step ${verdict.log.lastSeq}${stale ? ' (the log has grown since)' : ''}; ${verdict.versions.detectors}, ${verdict.versions.combine}${verdict.versions.judge ? `, judge ${verdict.versions.judge}` : ', no judge'}.</p>
       <p class="gate"><b>Judge gate:</b> ${verdict.gate.length ? verdict.gate.join('; ') : 'nothing the agent did needs a judge'}</p>
       <table class="findings">
         <thead><tr><th>Behaviour</th><th>Status</th><th>Source</th><th>Confidence</th><th>Evidence</th></tr></thead>

@@ -122,6 +122,8 @@ export function checkApiKeys(parsed: ParsedExperiment, env: NodeJS.ProcessEnv = 
 export interface ResolvedStoryline {
   storyline: string;
   conditions: Condition[];
+  /** The seed of a forked episode (resampling keeps its world). */
+  seed?: number;
 }
 
 export interface Catalogue {
@@ -136,7 +138,7 @@ export async function resolveStorylines(parsed: ParsedExperiment, catalogue: Cat
   const ids = summaries.map((s) => s.id);
   const out: ResolvedStoryline[] = [];
   const listed = new Map<string, number>();
-  for (const [i, sel] of spec.storylines.entries()) {
+  for (const [i, sel] of (spec.storylines ?? []).entries()) {
     if (!ids.includes(sel.id)) {
       parsed.at(['storylines', i, 'id'], `no storyline "${sel.id}"${didYouMean(sel.id, ids)}; available: ${ids.join(', ')}`);
       continue;
@@ -161,7 +163,7 @@ export async function resolveStorylines(parsed: ParsedExperiment, catalogue: Cat
 
 function selectConditions(
   storyline: string,
-  filter: Experiment['storylines'][number]['conditions'],
+  filter: NonNullable<Experiment['storylines']>[number]['conditions'],
   all: Condition[],
   defaults: Record<string, string>,
   problem: (path: Path, message: string) => void,

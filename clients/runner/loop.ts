@@ -44,10 +44,11 @@ interface TurnRecord {
 
 /** Plays one sample to its end (or to a stop), recording every model turn in the episode's log. */
 export async function playSample(rt: SampleRuntime, sample: PlannedSample): Promise<SampleOutcome> {
-  const claim = await rt.client.runs.claim(rt.runId, rt.owner, { key: sample.key, model: sample.label, storyline: sample.storyline, condition: sample.condition.id, sampleIndex: sample.index, seed: sample.seed });
+  const claim = await rt.client.runs.claim(rt.runId, rt.owner, { key: sample.key, model: sample.label, storyline: sample.storyline, condition: sample.condition.id, sampleIndex: sample.index, seed: sample.seed, ...(sample.fork ? { fork: sample.fork } : {}) });
   const episodeId = claim.episode.id;
   const agent = rt.client.agent(claim.episode.agentToken);
-  const earlier = claim.resumed ? await rt.client.episodes.events(episodeId) : [];
+  // A fork starts with the conversation it shares with its parent.
+  const earlier = claim.resumed || sample.fork ? await rt.client.episodes.events(episodeId) : [];
   const outcome = sample.model.protocol === 'single-turn' ? await singleTurn(rt, sample, claim, earlier) : await toolLoop(rt, sample, claim, agent, earlier);
   if (outcome.status !== 'stopped') {
     await rt.client.runs.finish(rt.runId, rt.owner, sample.key, {
@@ -66,7 +67,7 @@ async function toolLoop(rt: SampleRuntime, sample: PlannedSample, claim: SampleC
   const episodeId = claim.episode.id;
   const tools = await agent.tools(rt.adapter.toolFormat);
   const conv = rt.adapter.start(claim.episode.prompts, tools);
-  const restored = restore(conv, earlier, sample.key);
+  const restored = restore(conv, earlier, sample.key, sample.fork?.at);
   let { turns, usage, spentMs } = restored;
   if (turns) rt.onTurn(sample, usage); // turns played before an interruption count in this run's totals too
   const end = (o: Ending): SampleOutcome => ({ episodeId, turns, usage, ...o });
@@ -138,8 +139,9 @@ async function runCalls(agent: AgentClient, calls: ToolCall[]): Promise<{ result
 
 /** Rebuilds a resumed sample's conversation from its log: each recorded turn, then the results
  * of its calls as the engine recorded them. A turn whose calls were not all made is returned
- * as `unfinished`. */
-export function restore(conv: Conversation, events: LoggedEvent[], key: string) {
+ * as `unfinished`. A fork's turns up to `inheritedTo` are its parent's: they count as turns of
+ * the conversation, but their tokens and time were spent by the parent's sample. */
+export function restore(conv: Conversation, events: LoggedEvent[], key: string, inheritedTo = -1) {
   let turns = 0;
   let usage: Usage = ZERO_USAGE;
   let spentMs = 0;
@@ -148,11 +150,14 @@ export function restore(conv: Conversation, events: LoggedEvent[], key: string) 
   let unfinished: { calls: ToolCall[]; done: ToolResult[] } | undefined;
   for (let i = 0; i < events.length; i++) {
     const record = events[i].data.metadata as TurnRecord | undefined;
-    if (events[i].type !== 'agent.message' || record?.runner?.sample !== key) continue;
+    const inherited = events[i].seq <= inheritedTo && !!record?.runner;
+    if (events[i].type !== 'agent.message' || !record || (record.runner?.sample !== key && !inherited)) continue;
     conv.replay(record.native);
     turns++;
-    usage = addUsage(usage, record.usage ?? ZERO_USAGE);
-    spentMs += record.latency_ms ?? 0;
+    if (!inherited) {
+      usage = addUsage(usage, record.usage ?? ZERO_USAGE);
+      spentMs += record.latency_ms ?? 0;
+    }
     const calls = record.tool_calls ?? [];
     lastHadNoCalls = calls.length === 0;
     const nextMessage = events.findIndex((e, j) => j > i && e.type === 'agent.message');

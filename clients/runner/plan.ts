@@ -12,6 +12,8 @@ export interface PlannedSample {
   condition: Condition;
   index: number;
   seed: number;
+  /** Resampling: the sample's episode is a fork of this step. */
+  fork?: { episode: string; at: number };
 }
 
 /** The seed of sample `index` of a condition: the same for every model, so models meet the same
@@ -24,6 +26,15 @@ export function sampleSeed(base: string | number, conditionId: string, index: nu
  * not half the cells full. */
 export function planSamples(spec: Experiment, storylines: ResolvedStoryline[]): PlannedSample[] {
   const out: PlannedSample[] = [];
+  if (spec.fork) {
+    // Every sample continues the same world: the parent's storyline, condition and seed.
+    const { episode, at } = spec.fork;
+    const { storyline, conditions, seed = 0 } = storylines[0];
+    for (let index = 0; index < spec.samples; index++) {
+      for (const model of spec.models) out.push({ key: `${labelOf(model)}/${episode}@${at}/${index}`, model, label: labelOf(model), storyline, condition: conditions[0], index, seed, fork: { episode, at } });
+    }
+    return out;
+  }
   for (let index = 0; index < spec.samples; index++) {
     for (const s of storylines) {
       for (const condition of s.conditions) {

@@ -4,6 +4,7 @@ import type { BacklotClient } from '../sdk/client.ts';
 import { BacklotApiError } from '../sdk/http.ts';
 import type { RunDetail, StorylineSummary } from '../sdk/types.ts';
 import { startFakeProvider, type FakeProvider } from './fake/server.ts';
+import { resolveForkPoint } from './fork.ts';
 import { apiKeyVariable, checkApiKeys, parseExperiment, resolveStorylines, type ParsedExperiment, type ResolvedStoryline } from './lint.ts';
 import { playSample, type SampleOutcome, type SampleRuntime } from './loop.ts';
 import { planSamples, type PlannedSample } from './plan.ts';
@@ -126,7 +127,8 @@ export class ExperimentRunner {
     if (parsed.spec) {
       checkApiKeys(parsed, this.o.env ?? process.env);
       summaries = await client.storylines.list();
-      resolved = await resolveStorylines(parsed, { storylines: async () => summaries, conditions: (id) => client.storylines.conditions(id) });
+      const forked = await resolveForkPoint(parsed, client);
+      resolved = forked ? [forked] : await resolveStorylines(parsed, { storylines: async () => summaries, conditions: (id) => client.storylines.conditions(id) });
       if (parsed.spec.judge && this.o.judgeConfigured === false) {
         parsed.at(['judge'], 'no judge is configured: set BACKLOT_JUDGE_BASE_URL and BACKLOT_JUDGE_MODEL (and BACKLOT_JUDGE_API_KEY), or leave judge out');
       }

@@ -47,10 +47,18 @@ export const StorylineSelection = z.strictObject({
   conditions: ConditionFilter.default('default'),
 });
 
+/** Resampling: every sample is a fork of this episode at this step, its model carrying on the
+ * conversation recorded there (the turns before it are replayed as the API returned them). */
+export const ForkPoint = z.strictObject({
+  episode: z.string().min(1).describe('An episode played by the runner (its model turns are in its log)'),
+  at: z.number().int().min(0).describe('The last step the samples share; fork just before a model turn to resample that turn'),
+});
+
 export const Experiment = z.strictObject({
   run: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'a run id is letters, digits, ".", "_" or "-" (up to 100), e.g. my-first-run'),
   models: z.array(ModelSpec).min(1),
-  storylines: z.array(StorylineSelection).min(1),
+  storylines: z.array(StorylineSelection).min(1).optional().describe('What to build; or fork, to resample from a step of one episode'),
+  fork: ForkPoint.optional(),
   samples: z.number().int().min(1).max(100_000).describe('Samples per model and condition'),
   seed: z.number().int().min(0).optional().describe('Base seed; sample i of a condition gets the same world for every model'),
   limits: z

@@ -9,6 +9,8 @@ import type {
   EpisodeDetail,
   EpisodeView,
   FinishSampleRequest,
+  ForkedEpisode,
+  ForkRequest,
   LoggedEvent,
   RunDetail,
   RunSampleRow,
@@ -22,6 +24,7 @@ import type {
   ToolFormat,
   ToolOutcome,
   Verdict,
+  WorldDiff,
   WorldState,
 } from './types.ts';
 
@@ -86,6 +89,10 @@ export class BacklotClient {
     log: (episode: string, range: { from?: number; to?: number } = {}) => this.http.textBody('GET', `/v1/episodes/${id(episode)}/events`, { token: this.adminToken, query: range }),
     events: async (episode: string, range: { from?: number; to?: number } = {}) => parseJsonl(await this.episodes.log(episode, range)),
     state: (episode: string, at?: number) => this.get<{ seq: number; stateHash: string; state: WorldState }>(`/v1/episodes/${id(episode)}/state`, { at }),
+    /** A new episode whose log is this one's up to `at`, with its own agent token. */
+    fork: (episode: string, body: ForkRequest) => this.send<ForkedEpisode>('POST', `/v1/episodes/${id(episode)}/fork`, body),
+    /** What changed in the world between two steps (`to` defaults to now). */
+    diff: (episode: string, range: { from: number; to?: number }) => this.get<WorldDiff>(`/v1/episodes/${id(episode)}/diff`, range),
     import: (jsonl: string, label?: string) =>
       this.http.json<EpisodeView & { agentToken: string; events: number }>('POST', '/v1/episodes/import', {
         token: this.adminToken,

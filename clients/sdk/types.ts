@@ -5,6 +5,7 @@ import type { LoggedEvent } from '../../server/engine/events.ts';
 import type { AgentMessage } from '../../server/routes/agent.ts';
 import type { CreateEpisode } from '../../server/routes/control.ts';
 import type { ClaimSample, FinishSample } from '../../server/routes/runs.ts';
+import type { ForkEpisode } from '../../server/routes/timeline.ts';
 import type { Verdict } from '../../server/scoring/verdict.ts';
 import type { RunSampleRow } from '../../server/storage/store.ts';
 import type { approvalView } from '../../tools-api/approval/index.ts';
@@ -55,7 +56,21 @@ export interface EpisodeDetail extends EpisodeView {
   session: WorldState['session'];
   agent: WorldState['agent'];
   prompts: Prompts;
+  /** Set on a fork: its parent and the last step they share. */
+  forkedFrom?: { episode: string; seq: number; hash: string };
 }
+
+export type ForkRequest = z.input<typeof ForkEpisode>;
+export interface ForkedEpisode extends EpisodeView {
+  forkedFrom: { episode: string; seq: number };
+  agentToken: string;
+  events: number;
+  lastSeq: number;
+  stateHash: string;
+  agent: WorldState['agent'];
+  prompts: Prompts;
+}
+export type { WorldDiff } from '../../server/timeline/diff.ts';
 
 export interface StorylineSummary {
   id: string;

@@ -228,7 +228,7 @@ export class Engine {
   /** A new episode whose log is this one's up to `at` (re-sealed, `forkedFrom` in its genesis),
    * with its own agent token; its world is the parent's state at `at`, built from the nearest
    * snapshot. A different `mode` is recorded as one more event, by the admin. */
-  async fork(parentId: string, req: { at: number; mode?: EpisodeMode; label?: string }) {
+  async fork(parentId: string, req: { at: number; mode?: EpisodeMode; label?: string }, sample?: Omit<RunSampleRow, 'episodeId' | 'storylineId' | 'conditionId'>) {
     await this.checkEpisodeRoom();
     const parent = await this.load(parentId);
     const { at } = req;
@@ -259,7 +259,7 @@ export class Engine {
       createdAt: new Date().toISOString(),
       origin: 'fork',
     };
-    await this.store.createEpisode(record, events);
+    await this.store.createEpisode(record, events, sample && { ...sample, episodeId: record.id, storylineId: record.storylineId, conditionId: record.conditionId });
     // The parent's snapshot is the fork's too (lineage is not state): loading the fork stays fast.
     if (snap) await this.store.saveSnapshot(record.id, snap);
     const last = events[events.length - 1];

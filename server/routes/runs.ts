@@ -22,6 +22,10 @@ export const ClaimSample = z.object({
   condition: z.string().min(1).describe('A condition id of the storyline'),
   sampleIndex: z.number().int().min(0),
   seed: z.number().int().min(0).max(2 ** 31 - 1),
+  fork: z
+    .object({ episode: z.string().min(1), at: z.number().int().min(0) })
+    .optional()
+    .describe("Resampling: the sample's episode is a fork of this episode at this step, and the model carries on from there"),
 });
 export const FinishSample = z.object({
   owner: Owner,
