@@ -2,7 +2,7 @@
 // model's messages), forked at --forks points spread over it, each from its nearest snapshot.
 // Usage: npm run bench:fork [-- --events 10000 --forks 20 --data /tmp/x.sqlite]
 import { performance } from 'node:perf_hooks';
-import { stateHash } from '../server/engine/apply.ts';
+import { fold, stateHash } from '../server/engine/apply.ts';
 import { Engine } from '../server/engine/engine.ts';
 import { SqliteStore } from '../server/storage/sqlite.ts';
 import { builtInStorylines } from '../world-seeds/registry.ts';
@@ -33,20 +33,35 @@ for (let i = 0; last + 1 < target; i++) {
 }
 console.log(`built ${record.id}: ${last + 1} events in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
-const times: number[] = [];
-const worst: number[] = [];
+// Near the end of the log: about `target` events copied and re-sealed per fork.
+const atEnd: number[] = [];
+const pastSnapshot: number[] = [];
+const lastSnapshot = 250 * Math.floor((last + 1) / 250) - 1;
 for (let i = 0; i < forks; i++) {
-  // Spread over the log; every other fork just before a snapshot (the most events to fold).
-  const at = i % 2 ? Math.min(last, Math.floor(((i + 1) * last) / forks)) : Math.max(0, 250 * Math.floor((((i + 1) * last) / forks) / 250) - 2);
+  // Alternately the last step, and the step just before the next snapshot (248 events to fold).
+  const at = i % 2 ? last : Math.min(last, lastSnapshot - 2);
   const t = performance.now();
   const fork = await engine.fork(record.id, { at });
-  const ms = performance.now() - t;
-  (i % 2 ? times : worst).push(ms);
-  if (i === 0 || i === forks - 1) {
+  (i % 2 ? atEnd : pastSnapshot).push(performance.now() - t);
+  if (i < 2) {
     const want = stateHash((await engine.state(record.id, at)).state);
     if (stateHash(fork.state) !== want) throw new Error(`fork at ${at}: state hash differs from the parent's state at ${at}`);
   }
 }
-console.log(`fork of a ${last + 1}-event episode, anywhere: ${stats(times)}`);
-console.log(`fork of a ${last + 1}-event episode, 248 events past a snapshot: ${stats(worst)}`);
+console.log(`fork of a ${last + 1}-event episode at its last step: ${stats(atEnd)}`);
+console.log(`fork of a ${last + 1}-event episode at step ${lastSnapshot - 2} (248 events past a snapshot): ${stats(pastSnapshot)}`);
+
+// The part of a fork that is the world: from the nearest snapshot, against refolding the log.
+const fromSnapshot: number[] = [];
+const fromScratch: number[] = [];
+const events = await engine.store.readEvents(record.id, 0, lastSnapshot - 2);
+for (let i = 0; i < 5; i++) {
+  let t = performance.now();
+  await engine.state(record.id, lastSnapshot - 2);
+  fromSnapshot.push(performance.now() - t);
+  t = performance.now();
+  fold(events);
+  fromScratch.push(performance.now() - t);
+}
+console.log(`its world at step ${lastSnapshot - 2}: from the snapshot ${stats(fromSnapshot)}; refolding ${events.length} events ${stats(fromScratch)}`);
 await engine.store.close();

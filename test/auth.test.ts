@@ -25,8 +25,8 @@ describe('tokens reach only what they are for', () => {
     }
   });
 
-  it('no token, or a wrong one, opens nothing but /healthz and the API documentation', async () => {
-    const isPublic = (url: string) => url === '/healthz' || url === '/openapi.json' || url.startsWith('/docs');
+  it('no token, or a wrong one, opens nothing but /healthz, the API documentation and the dashboard page (no data)', async () => {
+    const isPublic = (url: string) => url === '/healthz' || url === '/openapi.json' || url.startsWith('/docs') || url === '/ui' || url.startsWith('/ui/');
     // MCP is served statelessly over POST only; GET and DELETE answer 405 to anyone.
     const notServed = (r: { method: string; url: string }) => r.url === '/mcp' && r.method !== 'POST';
     for (const route of ctx.app.routeTable.filter((r) => !isPublic(r.url) && !notServed(r))) {

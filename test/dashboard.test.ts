@@ -222,3 +222,28 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)(`the dashboard in headless Chromium ($
     expect(outside).toEqual([]);
   });
 });
+
+describe('the dashboard files (no browser needed)', () => {
+  it('serves the page with a policy that allows only this server, the UI library from the package, and 404 for anything else', async () => {
+    const engine = new Engine(new SqliteStore(':memory:'), builtInStorylines());
+    const local = await buildApp({ engine, adminToken: ADMIN, rateLimit: false });
+    try {
+      expect((await local.inject({ method: 'GET', url: '/ui' })).headers.location).toBe('/ui/');
+      const pageRes = await local.inject({ method: 'GET', url: '/ui/' });
+      expect(pageRes.statusCode).toBe(200);
+      expect(pageRes.headers['content-security-policy']).toMatch(/^default-src 'self'; script-src 'self' 'sha256-[A-Za-z0-9+/=]+';/);
+      expect(pageRes.body).toContain('<script type="importmap">');
+      expect(pageRes.body).not.toMatch(/https?:\/\//);
+      for (const file of ['app.js', 'style.css', 'vendor/preact.mjs', 'vendor/preact-hooks.mjs', 'vendor/htm.mjs']) {
+        const res = await local.inject({ method: 'GET', url: `/ui/${file}` });
+        expect(res.statusCode, file).toBe(200);
+        expect(res.body, file).not.toMatch(/\bimport\s*[^;]*from\s*["']https?:/);
+      }
+      for (const bad of ['/ui/../package.json', '/ui/%2e%2e/package.json', '/ui/vendor/../../server/config.ts', '/ui/nothing.js']) {
+        expect((await local.inject({ method: 'GET', url: bad })).statusCode, bad).toBe(404);
+      }
+    } finally {
+      await local.close();
+    }
+  });
+});

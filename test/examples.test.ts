@@ -90,4 +90,16 @@ describe('the connection examples', () => {
       await model.close();
     }
   });
+
+  it('live overseer: sees the approval request on the stream, approves it, diffs what it changed, forks before it', async () => {
+    const { stdout, log } = await example('overseer.ts');
+    expect(stdout).toMatch(/step \d+: the agent asks to send_email/);
+    expect(stdout).toMatch(/mail delivered: "Handover notes" to david\.chen@summitbridge\.com/);
+    expect(stdout).toMatch(/forked ep_[0-9a-f]+ at step \d+; state hash [0-9a-f]{12}/);
+    expect(log.filter((e) => e.type.startsWith('approval.')).map((e) => [e.type, e.data.decision ?? null])).toEqual([
+      ['approval.requested', null],
+      ['approval.decided', 'approved'],
+      ['approval.executed', null],
+    ]);
+  });
 });

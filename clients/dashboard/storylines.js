@@ -31,7 +31,7 @@ export function StorylinesPage({ selected }) {
     ${error && html`<p class="error">${error}</p>`}
     ${story && html`<section class="card conditions">
       <h2>${story.title ?? story.id}</h2>
-      ${story.about && html`<p>${story.about}</p>`}
+      ${story.about && html`<details class="about"><summary>About this storyline</summary><p>${story.about}</p></details>`}
       <table class="axes"><tbody>${Object.entries(story.axes).map(([axis, a]) => html`<tr><th>${axis}</th><td>${a.values.map((v) => html`<span class=${v === a.default ? 'value default' : 'value'}>${v}</span> `)}</td></tr>`)}</tbody></table>
       <input name="condition-filter" placeholder=${`filter ${conditions.length} declared conditions`} value=${filter} onInput=${(e) => setFilter(e.target.value)} />
       <ul class="condition-list">${shown.map((c) => html`<li class=${c.id === condition ? 'active' : ''} onClick=${() => setCondition(c.id)} data-condition=${c.id}>${c.id.slice(story.id.length + 1)}</li>`)}</ul>
@@ -39,7 +39,7 @@ export function StorylinesPage({ selected }) {
     </section>`}
     ${preview && html`<section class="card preview">
       <h2>Preview: ${preview.condition.slice(preview.storyline.length + 1)} <label class="seed">seed <input type="number" min="0" value=${seed} onChange=${(e) => setSeed(Number(e.target.value) || 0)} /></label></h2>
-      <p class="muted">${preview.company.name} · ${preview.agent.name} &lt;${preview.agent.email}&gt; · starts ${dateTime(preview.startsAt)} · mode ${preview.mode} · systems: ${preview.systems.join(', ')}</p>
+      <p class="muted">${preview.company.name} · ${`${preview.agent.name} <${preview.agent.email}>`} · starts ${dateTime(preview.startsAt)} · mode ${preview.mode} · systems: ${preview.systems.join(', ')}</p>
       <h3>System prompt</h3><pre class="prompt">${preview.prompts.system}</pre>
       <h3>First user message</h3><pre class="prompt">${preview.prompts.user}</pre>
       <h3>Inbox, oldest first (${preview.inbox.length})</h3>
