@@ -73,7 +73,7 @@ export async function buildApp({ engine, adminToken, publicUrl, logger = false, 
   await app.register(timelineRoutes, { engine, adminToken });
   await app.register(overviewRoutes, { engine, adminToken });
   const streamLimits = { ...DEFAULT_STREAM_LIMITS, ...stream };
-  const hub = new StreamHub(engine, streamLimits.ringEvents);
+  const hub = new StreamHub(engine, streamLimits);
   await app.register(streamRoutes, { engine, hub, adminToken, limits: streamLimits });
   await app.register(singleTurnRoutes, { engine, adminToken });
   await app.register(scoringRoutes, { scorer: new Scorer(engine, judge), adminToken });

@@ -195,3 +195,33 @@ describe('all episodes', () => {
     expect([...got.map((m) => m.event!.hash), ...second.events.map((e) => e.hash)]).toEqual(tail.map((e) => e.hash));
   });
 });
+
+describe('the server-wide resume window', () => {
+  it('keeps the last events within its count and bytes once someone watches, and refuses older or foreign cursors', async () => {
+    const { StreamHub } = await import('../server/stream/hub.ts');
+    let commit: (c: any) => void = () => {};
+    const engine = { onCommit: (l: (c: any) => void) => ((commit = l), () => {}) } as unknown as Engine;
+    const hub = new StreamHub(engine, { ringEvents: 5, ringBytes: 2000 });
+    const episode = { id: 'ep_a', storylineId: 's', label: null };
+    const event = (seq: number, size = 10) => ({ seq, type: 'agent.message', data: { text: 'x'.repeat(size) } });
+    commit({ episode, events: [event(0), event(1)] });
+    // Nobody watched yet: nothing was kept, so the cursors before now cannot be resumed.
+    expect(hub.since(`${hub.run}-0`)).toMatchObject({ problem: expect.stringMatching(/older than the events this server keeps/) });
+    const got: number[] = [];
+    hub.subscribe((events) => got.push(...events.map((e) => e.event.seq)));
+    const start = hub.cursor;
+    commit({ episode, events: [event(2), event(3), event(4)] });
+    expect(got).toEqual([2, 3, 4]);
+    expect((hub.since(start) as { events: { event: { seq: number } }[] }).events.map((e) => e.event.seq)).toEqual([2, 3, 4]);
+    commit({ episode, events: [event(5), event(6), event(7)] });
+    // Five kept: a cursor before them is refused, one inside resumes after it.
+    expect(hub.since(start)).toMatchObject({ problem: expect.stringMatching(/older than/) });
+    expect((hub.since(`${hub.run}-5`) as { events: { event: { seq: number } }[] }).events.map((e) => e.event.seq)).toEqual([5, 6, 7]);
+    // Bytes bound the window too: one large event pushes the others out.
+    commit({ episode, events: [event(8, 1900)] });
+    expect((hub.since(`${hub.run}-8`) as { events: unknown[] }).events).toHaveLength(1);
+    expect(hub.since(`${hub.run}-7`)).toMatchObject({ problem: expect.stringMatching(/older than/) });
+    expect(hub.since('00000000-3')).toMatchObject({ problem: expect.stringMatching(/earlier server run/) });
+    expect(hub.since(`${hub.run}-99`)).toMatchObject({ problem: expect.stringMatching(/ahead of this stream/) });
+  });
+});

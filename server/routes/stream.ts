@@ -102,12 +102,12 @@ export const streamRoutes: FastifyPluginAsyncZod<{ engine: Engine; hub: StreamHu
       deliver(pending.splice(0));
     };
     const stop = hub.subscribe((events) => {
-      const mine = events.filter((e) => e.episode === id).map((e) => e.event);
-      if (mine.length === 0 || watcher.closed) return;
+      if (watcher.closed) return;
+      const mine = events.map((e) => e.event);
       if (!catching) return deliver(mine);
       pending.push(...mine);
       if (pending.length > limits.pendingEvents) watcher.close(CLOSE.slow, `slow consumer: over ${limits.pendingEvents} events waiting; reconnect with ?from=${next}`);
-    });
+    }, id);
     void watcher.gone.then(stop);
     void catchUp().then(() => watcher.send(JSON.stringify({ kind: 'live', episode: id, next })));
   }
@@ -118,7 +118,8 @@ export const streamRoutes: FastifyPluginAsyncZod<{ engine: Engine; hub: StreamHu
     const send = (events: readonly StreamedEvent[]) => {
       for (const e of events) {
         if (!matches(filter, e)) continue;
-        if (!watcher.send(JSON.stringify({ kind: 'event', ...e }))) return;
+        const head = JSON.stringify({ kind: 'event', cursor: e.cursor, episode: e.episode, storyline: e.storyline, label: e.label });
+        if (!watcher.send(`${head.slice(0, -1)},"event":${e.json}}`)) return;
         cursor = e.cursor;
       }
     };

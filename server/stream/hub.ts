@@ -2,13 +2,15 @@ import { randomBytes } from 'node:crypto';
 import type { Commit, Engine } from '../engine/engine.ts';
 import type { LoggedEvent } from '../engine/events.ts';
 
-/** One committed event as the streams send it. `cursor` orders every event of the server. */
+/** One committed event as the streams send it. `cursor` orders every event of the server;
+ * `json` is the event serialised once for every watcher. */
 export interface StreamedEvent {
   cursor: string;
   episode: string;
   storyline: string;
   label: string | null;
   event: LoggedEvent;
+  json: string;
 }
 
 /** Which events of the server-wide stream a watcher wants; an empty filter lets all through. */
@@ -29,21 +31,25 @@ export function matches(f: StreamFilter, e: Omit<StreamedEvent, 'cursor'>): bool
 }
 
 /**
- * Every commit of the engine, fanned out to the open streams as it happens, and the last
- * `ringEvents` of them kept in memory so a server-wide watcher can resume by cursor. A cursor
- * is `<server run>-<position>`: positions restart with the server, so one from an earlier run
- * is refused rather than misread.
+ * Every commit of the engine, fanned out to the open streams as it happens. Once anyone has
+ * watched the server-wide stream, the last events (at most `ringEvents` and `ringBytes`) are kept
+ * in memory so that a watcher can resume by cursor. A cursor is `<server run>-<position>`:
+ * positions restart with the server, so one from an earlier run is refused rather than misread.
+ * Nobody watching costs a commit one counter increment.
  */
 export class StreamHub {
   readonly run = randomBytes(4).toString('hex');
   private position = 0;
+  private keeping = false;
+  private ringBytes = 0;
   private readonly ring: StreamedEvent[] = [];
-  private readonly listeners = new Set<(events: readonly StreamedEvent[]) => void>();
+  private readonly everything = new Set<Listener>();
+  private readonly byEpisode = new Map<string, Set<Listener>>();
   private readonly stop: () => void;
 
   constructor(
     engine: Engine,
-    private readonly ringEvents: number,
+    private readonly limits: { ringEvents: number; ringBytes: number },
   ) {
     this.stop = engine.onCommit((c) => this.committed(c));
   }
@@ -52,10 +58,19 @@ export class StreamHub {
     return `${this.run}-${this.position}`;
   }
 
-  /** Listens to every commit from now on; returns the unsubscriber. */
-  subscribe(listener: (events: readonly StreamedEvent[]) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+  /** Listens to every commit (or one episode's) from now on; returns the unsubscriber. */
+  subscribe(listener: Listener, episode?: string): () => void {
+    if (episode === undefined) {
+      this.keeping = true;
+      this.everything.add(listener);
+      return () => this.everything.delete(listener);
+    }
+    const set = this.byEpisode.get(episode) ?? new Set();
+    this.byEpisode.set(episode, set.add(listener));
+    return () => {
+      set.delete(listener);
+      if (set.size === 0 && this.byEpisode.get(episode) === set) this.byEpisode.delete(episode);
+    };
   }
 
   /** The kept events after `cursor`, or why they cannot be had. */
@@ -66,19 +81,37 @@ export class StreamHub {
     const after = Number(m[2]);
     if (after > this.position) return { problem: `from: cursor ${after} is ahead of this stream (now ${this.position})` };
     const oldest = this.ring.length ? Number(this.ring[0].cursor.split('-')[1]) : this.position + 1;
-    if (after + 1 < oldest) return { problem: `from: cursor ${after} is older than the ${this.ringEvents} events kept; read the logs with GET /v1/episodes/:id/events` };
+    if (after + 1 < oldest) return { problem: `from: cursor ${after} is older than the events this server keeps (the last ${this.limits.ringEvents.toLocaleString('en-US')}, at most ${Math.round(this.limits.ringBytes / 1024 / 1024)} MiB); read the logs with GET /v1/episodes/:id/events` };
     return { events: this.ring.slice(after + 1 - oldest) };
   }
 
   close(): void {
     this.stop();
-    this.listeners.clear();
+    this.everything.clear();
+    this.byEpisode.clear();
   }
 
   private committed({ episode, events }: Commit): void {
-    const out = events.map((event) => ({ cursor: `${this.run}-${++this.position}`, episode: episode.id, storyline: episode.storylineId, label: episode.label, event }));
-    for (const e of out) this.ring.push(e);
-    if (this.ring.length > this.ringEvents) this.ring.splice(0, this.ring.length - this.ringEvents);
-    for (const listener of this.listeners) listener(out);
+    const mine = this.byEpisode.get(episode.id);
+    if (!this.keeping && !mine) {
+      this.position += events.length;
+      return;
+    }
+    const out = events.map((event) => ({ cursor: `${this.run}-${++this.position}`, episode: episode.id, storyline: episode.storylineId, label: episode.label, event, json: JSON.stringify(event) }));
+    if (this.keeping) this.keep(out);
+    for (const listener of this.everything) listener(out);
+    if (mine) for (const listener of mine) listener(out);
+  }
+
+  private keep(out: StreamedEvent[]): void {
+    for (const e of out) {
+      this.ring.push(e);
+      this.ringBytes += e.json.length;
+    }
+    let drop = 0;
+    while (drop < this.ring.length && (this.ring.length - drop > this.limits.ringEvents || this.ringBytes > this.limits.ringBytes)) this.ringBytes -= this.ring[drop++].json.length;
+    if (drop) this.ring.splice(0, drop);
   }
 }
+
+type Listener = (events: readonly StreamedEvent[]) => void;

@@ -6,13 +6,14 @@ export interface StreamLimits {
   bufferBytes: number;
   /** Events waiting while the watcher catches up from the log. */
   pendingEvents: number;
-  /** Events kept for `/v1/stream?from=` (the server-wide resume window). */
+  /** Events kept for `/v1/stream?from=` (the server-wide resume window), and their bytes. */
   ringEvents: number;
+  ringBytes: number;
   /** How often a silent connection is pinged; one missed pong closes it. */
   pingMs: number;
 }
 
-export const DEFAULT_STREAM_LIMITS: StreamLimits = { bufferBytes: 4 * 1024 * 1024, pendingEvents: 10_000, ringEvents: 10_000, pingMs: 30_000 };
+export const DEFAULT_STREAM_LIMITS: StreamLimits = { bufferBytes: 4 * 1024 * 1024, pendingEvents: 10_000, ringEvents: 10_000, ringBytes: 64 * 1024 * 1024, pingMs: 30_000 };
 
 /** Close codes the stream uses: 1013 "try again later" for a slow consumer, 1008 for a
  * resume point the server cannot honour, 1011 for a fault of ours. */
