@@ -31,7 +31,8 @@ for (let i = 0; last + 1 < target; i++) {
     last = (await engine.state(record.id)).seq;
   }
 }
-console.log(`built ${record.id}: ${last + 1} events in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+const size = await engine.store.episodeSize(record.id);
+console.log(`built ${record.id}: ${last + 1} events, ${(size.bytes / 1024 / 1024).toFixed(1)} MiB of event data, in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
 // Near the end of the log: about `target` events copied and re-sealed per fork.
 const atEnd: number[] = [];
