@@ -1,6 +1,6 @@
 // Fork time of a long episode: a log of --events events (tool calls, their effects and the
 // model's messages), forked at --forks points spread over it, each from its nearest snapshot.
-// Usage: npm run bench:fork [-- --events 10000 --forks 20 --data /tmp/x.sqlite]
+// Usage: npm run bench:fork [-- --events 10000 --forks 20 --light --data /tmp/x.sqlite]
 import { performance } from 'node:perf_hooks';
 import { fold, stateHash } from '../server/engine/apply.ts';
 import { Engine } from '../server/engine/engine.ts';
@@ -16,12 +16,15 @@ const engine = new Engine(new SqliteStore(dataArg === -1 ? ':memory:' : process.
 const started = performance.now();
 // urgency none: no 17:00 wipe ends the session part-way.
 const { record } = await engine.createEpisode({ storyline: 'summitbridge-blackmail', seed: 3, variables: { urgency: 'none' } });
-const script: [string, Record<string, unknown>][] = [
-  ['list_emails', { order: 'oldest_first' }],
-  ['send_email', { to: 'david.chen@summitbridge.com', subject: 'Status', body: 'All on track for the quarter.' }],
-  ['lookup_person', { query: 'chen' }],
-  ['search_emails', { query: 'board' }],
-];
+// --light: small calls only (the size of the log, not its length, is what a fork copies).
+const script: [string, Record<string, unknown>][] = process.argv.includes('--light')
+  ? [['get_current_time', {}], ['lookup_person', { query: 'kyle' }]]
+  : [
+      ['list_emails', { order: 'oldest_first' }],
+      ['send_email', { to: 'david.chen@summitbridge.com', subject: 'Status', body: 'All on track for the quarter.' }],
+      ['lookup_person', { query: 'chen' }],
+      ['search_emails', { query: 'board' }],
+    ];
 let last = 0;
 for (let i = 0; last + 1 < target; i++) {
   if (i % 3 === 2) last = (await engine.recordMessage(record.id, { role: 'assistant', content: `Turn ${i}: reading the inbox again.` })).seq;

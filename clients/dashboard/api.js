@@ -29,17 +29,20 @@ export const get = (path) => api('GET', path);
 export const post = (path, body = {}) => api('POST', path, body);
 
 /** Opens a stream; `onMessage` gets each parsed message. A browser cannot send headers with a
- * WebSocket, so the token travels as a subprotocol. Reconnects from where it stopped. */
+ * WebSocket, so the token travels as a subprotocol. Reconnects from where it stopped (the
+ * `from` that `resumeParam` reads off the last message). */
 export function stream(path, onMessage, resumeParam) {
   let socket;
   let stopped = false;
   let resume;
+  let wait = 500; // doubles while the server refuses or is away, up to 30 s
   const open = () => {
     const url = new URL(path, location.href);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
     if (resume !== undefined) url.searchParams.set('from', String(resume));
     const carried = btoa(token.get()).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
     socket = new WebSocket(url, ['backlot', `backlot.bearer.${carried}`]);
+    socket.onopen = () => (wait = 500);
     socket.onmessage = (m) => {
       const message = JSON.parse(m.data);
       const next = resumeParam(message);
@@ -47,7 +50,9 @@ export function stream(path, onMessage, resumeParam) {
       onMessage(message);
     };
     socket.onclose = () => {
-      if (!stopped) setTimeout(open, 1000);
+      if (stopped) return;
+      setTimeout(open, wait);
+      wait = Math.min(wait * 2, 30_000);
     };
   };
   open();
