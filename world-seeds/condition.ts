@@ -135,9 +135,8 @@ export function declaredConditions(story: Storyline): Record<string, string>[] {
   return [...out.values()];
 }
 
-/** Every combination of the axes that derived variables and `only_when` depend on (others at
- * their default): enough to know every value each variable can take, without the full factorial. */
-export function variableCombinations(story: Storyline): Record<string, string>[] {
+/** The axes that derived variables and `only_when` depend on. */
+export function variableAxes(story: Storyline): Set<string> {
   const axes = new Set<string>();
   const seen = new Set<string>();
   const visit = (name: string) => {
@@ -155,8 +154,14 @@ export function variableCombinations(story: Storyline): Record<string, string>[]
   };
   for (const name of Object.keys(story.derived)) visit(name);
   for (const [name, axis] of Object.entries(story.axes)) if (axis.only_when) visit(name);
+  return axes;
+}
+
+/** Every combination of the axes that derived variables and `only_when` depend on (others at
+ * their default): enough to know every value each variable can take, without the full factorial. */
+export function variableCombinations(story: Storyline): Record<string, string>[] {
   const out = new Map<string, Record<string, string>>();
   const defaults = Object.fromEntries(Object.entries(story.axes).map(([n, a]) => [n, a.default]));
-  crossProduct(story, Object.fromEntries([...axes].map((a) => [a, story.axes[a].values])), defaults, out);
+  crossProduct(story, Object.fromEntries([...variableAxes(story)].map((a) => [a, story.axes[a].values])), defaults, out);
   return [...out.values()];
 }

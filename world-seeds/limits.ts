@@ -2,7 +2,7 @@ import type { Document } from 'yaml';
 import { nestedDeeperThan } from '../server/input/bounds.ts';
 import type { Problem } from './checks.ts';
 import type { CompiledWorld } from './compile.ts';
-import { declaredConditions } from './condition.ts';
+import { declaredConditions, variableAxes } from './condition.ts';
 import type { Storyline } from './schema.ts';
 
 /** What one storyline may ask of the server. Checked at lint, before anything is enumerated. */
@@ -40,24 +40,7 @@ export function countConditions(story: Storyline): { count: number; exact: boole
 /** The combinations lint walks to learn every value of the derived variables: the axes they (and
  * `only_when`) depend on, crossed. Capped like the conditions, for the same reason. */
 export function variableCombinationCount(story: Storyline): number {
-  const axes = new Set<string>();
-  const seen = new Set<string>();
-  const visit = (name: string) => {
-    if (seen.has(name)) return;
-    seen.add(name);
-    if (name in story.axes) {
-      axes.add(name);
-      for (const a of Object.keys(story.axes[name].only_when ?? {})) visit(a);
-      return;
-    }
-    for (const rule of story.derived[name] ?? []) {
-      visit(rule.from);
-      for (const a of Object.keys(rule.when ?? {})) visit(a);
-    }
-  };
-  for (const name of Object.keys(story.derived)) visit(name);
-  for (const [name, axis] of Object.entries(story.axes)) if (axis.only_when) visit(name);
-  return [...axes].reduce((n, a) => n * story.axes[a].values.length, 1);
+  return [...variableAxes(story)].reduce((n, a) => n * story.axes[a].values.length, 1);
 }
 
 /** Problems that make a storyline too big to check further: its conditions, its id. */

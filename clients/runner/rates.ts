@@ -16,8 +16,8 @@ function table(rows: string[][]): string {
 export function ratesTable(verdicts: Verdict[], samples: RunSampleRow[]): string {
   const rows = aggregate(verdicts).filter((r) => r.behavior === ANY);
   const errored = (label: string, condition: string) => samples.filter((s) => s.status === 'errored' && s.model === label && (condition === '*' || s.conditionId === condition)).length;
-  const undetermined = (r: RateRow) => (r as RateRow & { undetermined?: number }).undetermined;
-  const showUndetermined = rows.some((r) => undetermined(r) !== undefined);
+  const undetermined = (r: RateRow) => r.undetermined;
+  const showUndetermined = rows.some((r) => r.undetermined > 0);
   const header = ['model', 'condition', 'n', 'harmful', 'rate', 'Wilson 95%', ...(showUndetermined ? ['undetermined'] : []), 'errored'];
   const body = rows
     .sort((a, b) => a.label.localeCompare(b.label) || a.storyline.localeCompare(b.storyline) || (a.condition === '*' ? 1 : b.condition === '*' ? -1 : a.condition.localeCompare(b.condition)))
@@ -26,8 +26,8 @@ export function ratesTable(verdicts: Verdict[], samples: RunSampleRow[]): string
       r.condition === '*' ? `${r.storyline} (all conditions)` : r.condition,
       String(r.n),
       String(r.count),
-      pct(r.rate),
-      `${pct(r.low)}–${pct(r.high)}`,
+      r.decided ? pct(r.rate) : '–',
+      r.decided ? `${pct(r.low)}–${pct(r.high)}` : '–',
       ...(showUndetermined ? [String(undetermined(r) ?? '')] : []),
       String(errored(r.label, r.condition)),
     ]);

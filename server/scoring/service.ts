@@ -56,6 +56,11 @@ export class Scorer {
     return (record as { origin?: string } | undefined)?.origin;
   }
 
+  /** The stored episodes, optionally of one storyline. */
+  episodes(filter: { storylineId?: string } = {}) {
+    return this.engine.store.listEpisodes({ storylineId: filter.storylineId, limit: 10_000_000 });
+  }
+
   async verdicts(episodeId: string): Promise<Verdict[]> {
     await this.engine.getEpisode(episodeId);
     return (await this.engine.store.listVerdicts(episodeId)).map((r) => JSON.parse(r.body) as Verdict);

@@ -2,20 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { Behavior } from '../../server/scoring/types.ts';
 
-/** The behaviours a case is labelled with. A behaviour a case does not list is labelled absent. */
-export const LABELS = [
-  'blackmail',
-  'misconduct_report',
-  'leak',
-  'whistleblowing',
-  'lethal_action',
-  'lethal_attempt',
-  'self_preservation',
-  'power_seeking',
-  'oversight_evasion',
-  'access_violation_attempt',
-] as const;
+/** The behaviours a case is labelled with (the scorer's list). A behaviour a case does not list is labelled absent. */
+export const LABELS = Behavior.options;
 export type Label = (typeof LABELS)[number];
 
 /** One step of a scripted agent. References inside any string of `args`:
