@@ -113,6 +113,10 @@ describe('fork', () => {
       const f = (await fork(ep.id, { at })).json();
       expect(seen).toEqual([{ seq: nearest.seq }]);
       expect(await original(f.id)).toMatchObject({ seq: nearest.seq, stateHash: nearest.stateHash });
+      // Another engine on the same store (an empty cache, as after a restart) loads the fork
+      // from that snapshot to the same world.
+      const fresh = new Engine(store, builtInStorylines());
+      expect(stateHash((await fresh.state(f.id)).state)).toBe(f.stateHash);
     } finally {
       store.loadSnapshot = original;
     }

@@ -238,8 +238,9 @@ export class Engine {
     if (req.mode !== undefined && !EpisodeMode.safeParse(req.mode).success) {
       throw new RequestError(400, 'invalid_mode', `mode: must be one of ${EpisodeMode.options.join(', ')}; got "${req.mode}"`);
     }
-    const snap = at === parent.lastSeq ? undefined : await this.store.loadSnapshot(parentId, at);
+    const snap = await this.store.loadSnapshot(parentId, at);
     const copied = await this.store.readEvents(parentId, 0, at);
+    // At the parent's last step its world is in memory already; elsewhere, from the snapshot.
     let state = at === parent.lastSeq ? parent.state : fold(snap ? copied.slice(snap.seq + 1) : copied, snap ? (JSON.parse(snap.state) as WorldState) : EMPTY_STATE);
     const events = resealForFork(copied, { episode: parentId, seq: at, hash: copied[at].hash });
     if (req.mode && req.mode !== state.meta.mode) {
