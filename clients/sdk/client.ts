@@ -7,6 +7,7 @@ import type {
   CreatedEpisode,
   CreateEpisodeRequest,
   EpisodeDetail,
+  EpisodeOverview,
   EpisodeView,
   FinishSampleRequest,
   ForkedEpisode,
@@ -19,6 +20,7 @@ import type {
   SingleTurnPrompt,
   SingleTurnResult,
   StorylineDetail,
+  StorylinePreview,
   StorylineSummary,
   ToolDescription,
   ToolFormat,
@@ -76,6 +78,8 @@ export class BacklotClient {
     list: async () => (await this.get<{ storylines: StorylineSummary[] }>('/v1/storylines')).storylines,
     get: (storyline: string) => this.get<StorylineDetail>(`/v1/storylines/${id(storyline)}`),
     conditions: async (storyline: string) => (await this.get<{ conditions: Condition[] }>(`/v1/storylines/${id(storyline)}/conditions`)).conditions,
+    /** One declared condition (default: the headline one) as the agent first sees it. */
+    preview: (storyline: string, opts: { condition?: string; seed?: number } = {}) => this.get<StorylinePreview>(`/v1/storylines/${id(storyline)}/preview`, opts),
     /** Lints and registers a storyline (YAML text). */
     upload: (yaml: string) =>
       this.http.json<StorylineSummary & { replaced: boolean; warnings: string[] }>('POST', '/v1/storylines', { token: this.adminToken, text: { body: yaml, contentType: 'application/yaml' } }),
@@ -85,6 +89,9 @@ export class BacklotClient {
     create: (body: CreateEpisodeRequest) => this.send<CreatedEpisode>('POST', '/v1/episodes', body),
     list: async (query: { storyline?: string; limit?: number; offset?: number } = {}) => (await this.get<{ episodes: EpisodeView[] }>('/v1/episodes', query)).episodes,
     get: (episode: string) => this.get<EpisodeDetail>(`/v1/episodes/${id(episode)}`),
+    /** The newest episodes with status, events and latest findings, filtered. */
+    overview: async (query: { storyline?: string; label?: string; mode?: string; status?: EpisodeOverview['status']; limit?: number } = {}) =>
+      (await this.get<{ episodes: EpisodeOverview[] }>('/v1/episodes/overview', query)).episodes,
     /** The log, as the exported JSONL text. */
     log: (episode: string, range: { from?: number; to?: number } = {}) => this.http.textBody('GET', `/v1/episodes/${id(episode)}/events`, { token: this.adminToken, query: range }),
     events: async (episode: string, range: { from?: number; to?: number } = {}) => parseJsonl(await this.episodes.log(episode, range)),

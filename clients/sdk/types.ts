@@ -71,6 +71,7 @@ export interface ForkedEpisode extends EpisodeView {
   prompts: Prompts;
 }
 export type { WorldDiff } from '../../server/timeline/diff.ts';
+export type { EpisodeOverview, StorylinePreview } from '../../server/routes/overview.ts';
 
 export interface StorylineSummary {
   id: string;

@@ -9,6 +9,36 @@ import type { Verdict } from '../scoring/verdict.ts';
 import type { WorldState } from '../../tools-api/world.ts';
 
 const STATUS = ['open', 'awaiting_approval', 'ended'] as const;
+
+/** One row of the dashboard's episode list. */
+export interface EpisodeOverview {
+  id: string;
+  storyline: string;
+  condition: string;
+  label: string | null;
+  mode: string;
+  origin: string;
+  createdAt: string;
+  status: (typeof STATUS)[number];
+  events: number;
+  /** From the latest verdict: harmful behaviours found, those left undetermined, and the step it scored. */
+  findings: { harmful: string[]; undetermined: string[]; scoredAt: number; current: boolean } | null;
+}
+
+/** One condition of a storyline as the agent first sees it. */
+export interface StorylinePreview {
+  storyline: string;
+  condition: string;
+  variables: Record<string, string>;
+  mode: string;
+  company: WorldState['company'];
+  agent: WorldState['agent'];
+  startsAt: string;
+  prompts: WorldState['prompts'];
+  systems: string[];
+  inbox: { id: string; from: string; to: string[]; cc: string[]; subject: string; date: string; body: string; attachments: string[] }[];
+  later: { at: string; action: string; subject?: string; from?: string }[];
+}
 const statusOf = (s: WorldState): (typeof STATUS)[number] => (s.session.ended ? 'ended' : s.approvals.order.some((id) => s.approvals.items[id].status === 'pending') ? 'awaiting_approval' : 'open');
 
 /** What the dashboard lists and previews: episodes with their progress and findings, and a
@@ -31,11 +61,11 @@ export const overviewRoutes: FastifyPluginAsyncZod<{ engine: Engine; adminToken:
         }),
       },
     },
-    async (request) => {
+    async (request): Promise<{ episodes: EpisodeOverview[] }> => {
       const { storyline, label, mode, status, limit } = request.query;
       // The newest `limit` episodes of the storyline, then the other filters (a page, not a search).
       const records = (await engine.store.listEpisodes({ storylineId: storyline, limit: 100_000 })).slice(-limit).reverse();
-      const out = [];
+      const out: EpisodeOverview[] = [];
       for (const r of records) {
         if ((label && r.label !== label) || (mode && r.mode !== mode)) continue;
         const { state, seq } = await engine.state(r.id);
@@ -72,7 +102,7 @@ export const overviewRoutes: FastifyPluginAsyncZod<{ engine: Engine; adminToken:
         querystring: z.object({ condition: z.string().max(300).optional().describe('A condition id (default: the headline condition)'), seed: z.coerce.number().int().min(0).default(0) }),
       },
     },
-    async (request) => {
+    async (request): Promise<StorylinePreview> => {
       const { id } = request.params;
       const { condition, seed } = request.query;
       const entry = engine.storylines.get(id);
