@@ -58,7 +58,11 @@ firstMeasured = before;
 const started = performance.now();
 for (let i = 0; i < calls; i++) await post(`/v1/agent/tools/${script[i % 3][0]}`, ep.agentToken, script[i % 3][1]);
 const expected = watchers * (committedAt.size - before);
-while (received < expected) await new Promise((r) => setTimeout(r, 10));
+const deadline = performance.now() + 60_000;
+while (received < expected) {
+  if (performance.now() > deadline) throw new Error(`only ${received} of ${expected} deliveries arrived within a minute`);
+  await new Promise((r) => setTimeout(r, 10));
+}
 const elapsed = performance.now() - started;
 
 latencies.sort((a, b) => a - b);
