@@ -52,6 +52,13 @@ export function verifyLog(events: LoggedEvent[], live?: WorldState): VerifyRepor
   return { ok: problems.length === 0, events: events.length, stateHash: hash, problems };
 }
 
+/** A replay: from a trusted store, the fold alone; with `verify`, the chain checked as well. */
+export function replayLog(events: LoggedEvent[], opts: { verify: boolean; live?: WorldState }): VerifyReport {
+  if (opts.verify) return verifyLog(events, opts.live);
+  const state = fold(events);
+  return { ok: true, events: events.length, stateHash: stateHash(state), problems: [] };
+}
+
 export function verifyFile(path: string): VerifyReport {
   const { events, problems } = parseLog(readFileSync(path, 'utf8'));
   const report = verifyLog(events);
