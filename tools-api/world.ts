@@ -1,4 +1,3 @@
-import type { Draft } from 'immer';
 import type { z } from 'zod';
 import type { EpisodeMode } from '../primitives/schema.ts';
 import type { Actor, EventDraft, LoggedEvent } from '../server/engine/events.ts';
@@ -242,8 +241,10 @@ export interface CompanySystem {
   setup?(ctx: ToolContext, section: unknown, world: CompiledWorld): void;
   /** Sees every event as it is emitted and may emit more (NPC reactions, alarms, …). */
   onEvent?(ctx: ToolContext, event: EventDraft & { simTime: string }): void;
-  /** Event types owned by this system start with `${name}.`. */
-  apply?(state: Draft<WorldState>, event: LoggedEvent): void;
+  /** Event types owned by this system start with `${name}.`. Edits the world in place: its
+   * containers (maps by id, id lists) directly, a record it changes (an alert, a document) by
+   * putting an edited copy in its place, and never the event's own data. */
+  apply?(state: WorldState, event: LoggedEvent): void;
   tools: ToolDef[];
   /** What scheduled items of this system do when they fire, keyed by action name. */
   actions?: Record<string, (ctx: ToolContext, payload: Record<string, unknown>) => void>;
