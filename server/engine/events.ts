@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
 import { z } from 'zod';
-import { LOG_BOUNDS, nestedDeeperThan } from '../input/bounds.ts';
+import { LOG_BOUNDS } from '../input/bounds.ts';
 
 /** Who caused an event: the agent under test, the world (storyline, NPCs, schedule), the
  * engine itself, or the researcher through the control plane. */
@@ -36,13 +35,45 @@ const CANONICAL_DEPTH = LOG_BOUNDS.depth + 16;
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-/** RFC 8785 canonical JSON. The serialiser recurses, so nesting is checked first, without
- * recursion: no value, however deep, can exhaust the stack. */
+/** RFC 8785 canonical JSON (keys sorted by UTF-16 code units, numbers and strings as JSON writes
+ * them; NaN, Infinity and lone surrogates refused). Depth is counted as it goes, so no value,
+ * however deep or circular, can exhaust the stack. */
 export function canonicalJson(value: unknown): string {
-  if (nestedDeeperThan(value, CANONICAL_DEPTH)) throw new Error(`value nested deeper than ${CANONICAL_DEPTH} levels cannot be canonicalised`);
-  const text = canonicalize(value);
+  const text = canonical(value, 0);
   if (text === undefined) throw new Error('value cannot be canonicalised as JSON');
   return text;
+}
+
+/** Native in Node 20 (ES2024), newer than the library this project compiles against. */
+const isWellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
+
+function canonical(value: unknown, depth: number): string {
+  if (value === null || typeof value !== 'object') {
+    if (typeof value === 'number' && !Number.isFinite(value)) throw new Error(Number.isNaN(value) ? 'NaN is not allowed' : 'Infinity is not allowed');
+    if (typeof value === 'string' && !isWellFormed(value)) throw new Error('Lone surrogate is not allowed');
+    return JSON.stringify(value);
+  }
+  if (depth >= CANONICAL_DEPTH) throw new Error(`value nested deeper than ${CANONICAL_DEPTH} levels cannot be canonicalised`);
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === 'function') return canonical(toJSON.call(value), depth + 1);
+  if (Array.isArray(value)) {
+    let text = '[';
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i];
+      if (i > 0) text += ',';
+      text += item === undefined || typeof item === 'symbol' ? 'null' : canonical(item, depth + 1);
+    }
+    return text + ']';
+  }
+  const record = value as Record<string, unknown>;
+  let text = '{';
+  for (const key of Object.keys(record).sort()) {
+    const item = record[key];
+    if (item === undefined || typeof item === 'symbol') continue;
+    if (text.length > 1) text += ',';
+    text += canonical(key, depth) + ':' + canonical(item, depth + 1);
+  }
+  return text + '}';
 }
 
 export function sha256(text: string): string {
