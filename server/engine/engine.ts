@@ -15,7 +15,7 @@ import { boundsProblem, clippedJson, clippedText, formatProblem, LOG_BOUNDS, REC
 import { DEFAULT_LIMITS, type EngineLimits } from './limits.ts';
 import { applyTo, emptyState, foldInto } from './apply.ts';
 import { CommandContext, SpoiledWorld, provisional, type PendingEvent } from './context.ts';
-import { GENESIS_HASH, LoggedEvent, eventHash, sha256, verifyChain } from './events.ts';
+import { GENESIS_HASH, LoggedEvent, dataJson, eventHash, sha256, verifyChain } from './events.ts';
 import { genesis } from './genesis.ts';
 import { failure, runTool, type CallResult } from './run.ts';
 import { own } from '../../tools-api/own.ts';
@@ -486,7 +486,7 @@ function refusedArguments(args: unknown): unknown {
 
 /** Bytes of the events' data as the store keeps it (JSON). */
 function dataBytes(events: readonly LoggedEvent[]): number {
-  return events.reduce((n, e) => n + Buffer.byteLength(JSON.stringify(e.data)), 0);
+  return events.reduce((n, e) => n + Buffer.byteLength(dataJson(e)), 0);
 }
 
 function newAgentToken(): string {

@@ -76,6 +76,18 @@ function canonical(value: unknown, depth: number): string {
   return text + '}';
 }
 
+const dataTexts = new WeakMap<LoggedEvent, string>();
+
+/** An event's data as stored (JSON), written once per event however often it is asked for. */
+export function dataJson(e: LoggedEvent): string {
+  let text = dataTexts.get(e);
+  if (text === undefined) {
+    text = JSON.stringify(e.data);
+    dataTexts.set(e, text);
+  }
+  return text;
+}
+
 export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }

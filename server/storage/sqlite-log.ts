@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { LoggedEvent } from '../engine/events.ts';
+import { dataJson, type LoggedEvent } from '../engine/events.ts';
 import { SeqConflictError, type EpisodeRecord, type Snapshot } from './store.ts';
 
 /** An event as its row is bound: data already JSON, so the text is made once. */
@@ -33,7 +33,7 @@ export function isUniqueViolation(err: unknown): boolean {
 }
 
 function eventParams(episodeId: string, e: LoggedEvent): EventParams {
-  return [episodeId, e.seq, e.simTime, e.wallTime, e.actor, e.type, e.cause, JSON.stringify(e.data), e.prevHash, e.hash];
+  return [episodeId, e.seq, e.simTime, e.wallTime, e.actor, e.type, e.cause, dataJson(e), e.prevHash, e.hash];
 }
 
 function fromRow(r: EventRow): LoggedEvent {
@@ -48,6 +48,7 @@ function fromRow(r: EventRow): LoggedEvent {
  */
 export class SqliteLog {
   private readonly insertEvent;
+  private readonly appendAll;
   private readonly appendOne;
   private readonly eventsFrom;
   private readonly lastOne;
@@ -63,6 +64,9 @@ export class SqliteLog {
     this.insertEvent = sqlite.prepare('INSERT INTO events (episode_id, seq, sim_time, wall_time, actor, type, cause, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
     this.appendOne = sqlite.transaction((rows: EventParams[]) => {
       for (const row of rows) this.insertEvent.run(row);
+    });
+    this.appendAll = sqlite.transaction((batch: PendingAppend[]) => {
+      for (const item of batch) for (const row of item.rows) this.insertEvent.run(row);
     });
     this.eventsFrom = sqlite.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE episode_id = ? AND seq >= ? AND seq <= ? ORDER BY seq`);
     this.lastOne = sqlite.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE episode_id = ? ORDER BY seq DESC LIMIT 1`);
@@ -101,12 +105,24 @@ export class SqliteLog {
     const batch = this.queue;
     this.queue = [];
     if (batch.length === 0) return;
+    try {
+      this.appendAll(batch); // the usual case: every append fits, in one transaction and no savepoints
+    } catch {
+      this.flushOneByOne(batch);
+      return;
+    }
+    for (const item of batch) item.resolve();
+  }
+
+  /** After a failed batch: the same appends again, each in its own savepoint, so one that cannot
+   * be written (a taken seq) fails alone and the others commit. */
+  private flushOneByOne(batch: PendingAppend[]): void {
     const failed = new Map<PendingAppend, unknown>();
     try {
       this.sqlite.transaction(() => {
         for (const item of batch) {
           try {
-            this.appendOne(item.rows); // a savepoint: a conflict undoes this append only
+            this.appendOne(item.rows); // nested: a savepoint, so a failure undoes this append only
           } catch (err) {
             failed.set(item, isUniqueViolation(err) ? new SeqConflictError(item.episodeId, item.rows[0][1]) : err);
           }
