@@ -7,9 +7,17 @@ export function isSimTime(text: string): boolean {
   return ISO_WITH_OFFSET.test(text) && Number.isFinite(Date.parse(text));
 }
 
+/** Parsed times, remembered: a world compares the same few instants for every event it applies. */
+const parsed = new Map<string, number>();
+
 export function toMillis(time: string): number {
-  const ms = Date.parse(time);
-  if (!Number.isFinite(ms)) throw new Error(`not a time: ${time}`);
+  let ms = parsed.get(time);
+  if (ms === undefined) {
+    ms = Date.parse(time);
+    if (!Number.isFinite(ms)) throw new Error(`not a time: ${time}`);
+    if (parsed.size >= 100_000) parsed.clear();
+    parsed.set(time, ms);
+  }
   return ms;
 }
 

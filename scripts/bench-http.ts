@@ -122,7 +122,9 @@ try {
 const genesis = await measureGenesis(200, 1000, 9);
 console.log(`big episode (200 staff, 1,000 mails, ${genesis.events} events): build p50 ${genesis.p50.toFixed(1)} ms, min ${genesis.min.toFixed(1)} ms, max ${genesis.max.toFixed(1)} ms over ${genesis.runs} builds`);
 for (const r of await measureReplay()) {
-  console.log(`replay ${r.log.padEnd(38)} ${String(r.events).padStart(6)} events: ${fmt(r.trusted)} events/s trusted, ${fmt(r.verified)} events/s with --verify`);
+  console.log(`replay of ${r.log}, ${r.events} events:`);
+  console.log(`  in memory:       ${fmt(r.memory.trusted).padStart(9)} events/s folded, ${fmt(r.memory.verified).padStart(9)} events/s verified (--verify)`);
+  console.log(`  from the store:  ${fmt(r.store.trusted).padStart(9)} events/s folded, ${fmt(r.store.verified).padStart(9)} events/s verified (--verify)`);
 }
 const { child, lines } = await start(['live', String(liveEpisodes)], ['--expose-gc']);
 const { value } = await lines.next();

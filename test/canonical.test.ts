@@ -10,7 +10,14 @@ describe('canonical JSON', () => {
     const value = fc.jsonValue({ maxDepth: 6 });
     fc.assert(fc.property(value, (v) => {
       expect(canonicalJson(v)).toBe(canonicalize(v));
-    }), { numRuns: 2000, seed: 12 });
+    }), { numRuns: 3000, seed: 12 });
+  });
+
+  it('equals the reference for random text: quotes, escapes, control characters, emoji, U+2028', () => {
+    const text = fc.string({ unit: fc.constantFrom('a', '"', '\\', '\n', '\u0000', '\u001f', '\u007f', '\u2028', 'é', '😀', '/', ' ') });
+    fc.assert(fc.property(fc.dictionary(text, text), (v) => {
+      expect(canonicalJson(v)).toBe(canonicalize(v));
+    }), { numRuns: 2000, seed: 7 });
   });
 
   it('writes numbers, odd keys and text as the reference does', () => {

@@ -47,10 +47,17 @@ export function canonicalJson(value: unknown): string {
 /** Native in Node 20 (ES2024), newer than the library this project compiles against. */
 const isWellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
 
+/** What JSON.stringify would escape in a string, and any surrogate (it might be a lone one). */
+const NEEDS_CARE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
 function canonical(value: unknown, depth: number): string {
+  if (typeof value === 'string') {
+    if (!NEEDS_CARE.test(value)) return '"' + value + '"'; // what JSON.stringify gives, without the call
+    if (!isWellFormed(value)) throw new Error('Lone surrogate is not allowed');
+    return JSON.stringify(value);
+  }
   if (value === null || typeof value !== 'object') {
     if (typeof value === 'number' && !Number.isFinite(value)) throw new Error(Number.isNaN(value) ? 'NaN is not allowed' : 'Infinity is not allowed');
-    if (typeof value === 'string' && !isWellFormed(value)) throw new Error('Lone surrogate is not allowed');
     return JSON.stringify(value);
   }
   if (depth >= CANONICAL_DEPTH) throw new Error(`value nested deeper than ${CANONICAL_DEPTH} levels cannot be canonicalised`);
@@ -67,7 +74,14 @@ function canonical(value: unknown, depth: number): string {
   }
   const record = value as Record<string, unknown>;
   let text = '{';
-  for (const key of Object.keys(record).sort()) {
+  const keys = Object.keys(record);
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1] > keys[i]) {
+      keys.sort();
+      break;
+    }
+  }
+  for (const key of keys) {
     const item = record[key];
     if (item === undefined || typeof item === 'symbol') continue;
     if (text.length > 1) text += ',';
@@ -112,16 +126,20 @@ export interface ChainProblem {
   problem: string;
 }
 
+/** Checks one link of a log: the event at `index`, after an event whose hash was `prevHash`. */
+export function checkLink(e: LoggedEvent, index: number, prevHash: string): ChainProblem | null {
+  if (e.seq !== index) return { seq: e.seq, problem: `expected seq ${index}, found ${e.seq}` };
+  if (e.prevHash !== prevHash) return { seq: e.seq, problem: 'prevHash does not match the hash of the event before' };
+  const want = eventHash(e);
+  if (want !== e.hash) return { seq: e.seq, problem: `hash mismatch: recorded ${e.hash.slice(0, 12)}…, computed ${want.slice(0, 12)}…` };
+  return null;
+}
+
 /** Checks numbering and the hash chain of a whole log. Returns the first problem, if any. */
 export function verifyChain(events: readonly LoggedEvent[]): ChainProblem | null {
-  let prev = GENESIS_HASH;
   for (let i = 0; i < events.length; i++) {
-    const e = events[i];
-    if (e.seq !== i) return { seq: e.seq, problem: `expected seq ${i}, found ${e.seq}` };
-    if (e.prevHash !== prev) return { seq: e.seq, problem: 'prevHash does not match the hash of the event before' };
-    const want = eventHash(e);
-    if (want !== e.hash) return { seq: e.seq, problem: `hash mismatch: recorded ${e.hash.slice(0, 12)}…, computed ${want.slice(0, 12)}…` };
-    prev = e.hash;
+    const problem = checkLink(events[i], i, i === 0 ? GENESIS_HASH : events[i - 1].hash);
+    if (problem) return problem;
   }
   return null;
 }
