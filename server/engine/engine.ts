@@ -88,7 +88,8 @@ export class Engine {
     readonly storylines: StorylineRegistry,
     opts: EngineOptions = {},
   ) {
-    this.snapshotEvery = opts.snapshotEvery ?? 250;
+    // Each snapshot writes the whole world; folding 500 events in place to load one costs a few ms.
+    this.snapshotEvery = opts.snapshotEvery ?? 500;
     this.cacheSize = opts.cacheSize ?? 500;
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
   }
