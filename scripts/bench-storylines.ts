@@ -45,7 +45,7 @@ for (let i = 0; i < runs; i++) {
 }
 console.log(`build (compile + genesis + store + fold): median ${median(build).toFixed(0)} ms over ${runs} runs (min ${Math.min(...build).toFixed(0)}, max ${Math.max(...build).toFixed(0)})`);
 
-// Replaying that log: in one draft (fold) against one immer copy per event (the plain reduce).
+// Replaying that log: folded in place (fold) against a new copy of the world per event (apply).
 const log = await engine.events((await bigEpisode(7)).record.id);
 const timed = (f: () => unknown) => {
   const t = performance.now();
@@ -54,7 +54,7 @@ const timed = (f: () => unknown) => {
 };
 const oneDraft = median([0, 1, 2].map(() => timed(() => fold(log))));
 const perEvent = median([0, 1, 2].map(() => timed(() => log.reduce(apply, EMPTY_STATE))));
-console.log(`replay of its ${log.length} events: fold in one draft ${oneDraft.toFixed(0)} ms, event by event ${perEvent.toFixed(0)} ms`);
+console.log(`replay of its ${log.length} events: fold in place ${oneDraft.toFixed(1)} ms, a copy per event ${perEvent.toFixed(0)} ms`);
 
 // What an agent then pays per action in that big world.
 const { record } = await bigEpisode(99);
