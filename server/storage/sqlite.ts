@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { and, asc, eq } from 'drizzle-orm';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
@@ -11,6 +12,10 @@ import { isUniqueViolation, SqliteLog } from './sqlite-log.ts';
 import { SampleTakenError, type EpisodeRecord, type EventStore, type JudgeCallRow, type RunRecord, type RunSampleRow, type Snapshot, type VerdictRow } from './store.ts';
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations', import.meta.url));
+const CHECKPOINTER = new URL('./checkpoint-worker.mjs', import.meta.url);
+/** Pages of log after which the server's own thread copies it into the file, if the checkpoint
+ * thread has fallen behind (SQLite's default is 1,000: half the cost of every commit). */
+const FALLBACK_CHECKPOINT_PAGES = 20_000;
 
 /** The embedded default: one SQLite file in WAL mode (or `:memory:`), migrated at open. */
 export class SqliteStore implements EventStore {
@@ -19,6 +24,8 @@ export class SqliteStore implements EventStore {
   private readonly db: BetterSQLite3Database<typeof schema>;
   /** Episodes, events and snapshots: the queries of every call, prepared once. */
   private readonly log: SqliteLog;
+  /** Copies the log into the file off this thread; started with the first grouped commit. */
+  private checkpointer?: { worker: Worker; exited: Promise<unknown> };
 
   constructor(file: string) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -27,6 +34,7 @@ export class SqliteStore implements EventStore {
     this.sqlite.pragma('synchronous = NORMAL');
     this.sqlite.pragma('foreign_keys = ON');
     this.sqlite.pragma('busy_timeout = 5000');
+    if (file !== ':memory:') this.sqlite.pragma(`wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`);
     this.db = drizzle(this.sqlite, { schema });
     migrate(this.db, { migrationsFolder: MIGRATIONS });
     this.log = new SqliteLog(this.sqlite);
@@ -79,7 +87,16 @@ export class SqliteStore implements EventStore {
 
   /** Grouped with the other appends of this turn into one transaction; settles after its commit. */
   append(episodeId: string, events: readonly LoggedEvent[]): Promise<void> {
+    if (!this.checkpointer && this.sqlite.name !== ':memory:') this.checkpointer = this.startCheckpointer();
     return this.log.append(episodeId, events);
+  }
+
+  private startCheckpointer() {
+    const worker = new Worker(CHECKPOINTER, { workerData: { file: this.sqlite.name, everyMs: 100 } });
+    worker.unref();
+    // Without it, this thread checkpoints as SQLite does by default.
+    worker.on('error', () => this.sqlite.open && this.sqlite.pragma('wal_autocheckpoint = 1000'));
+    return { worker, exited: new Promise((resolve) => worker.once('exit', resolve)) };
   }
 
   async readEvents(episodeId: string, fromSeq = 0, toSeq = Number.MAX_SAFE_INTEGER): Promise<LoggedEvent[]> {
@@ -166,6 +183,10 @@ export class SqliteStore implements EventStore {
   async close(): Promise<void> {
     if (!this.sqlite.open) return;
     this.log.flush(); // appends still queued are written before the file closes
-    this.sqlite.close();
+    if (this.checkpointer) {
+      this.checkpointer.worker.postMessage('stop');
+      await this.checkpointer.exited;
+    }
+    if (this.sqlite.open) this.sqlite.close();
   }
 }
