@@ -201,6 +201,12 @@ function writeFiller(story: Storyline, seed: number): Filler {
   const city = story.company.city.split(',')[0].trim();
   const allList = story.lists.find((l) => l.members === 'all' || l.members.includes(story.agent.email));
   const staffers: Staffer[] = staff.map((p) => ({ name: p.name, first: p.first, email: p.email, title: p.title!, department: p.department! }));
+  // Staff by department (lower case), in directory order: asked for once per mail, built once.
+  const byDepartment = new Map<string, Staffer[]>();
+  for (const p of staffers) {
+    const key = p.department.toLowerCase();
+    byDepartment.set(key, [...(byDepartment.get(key) ?? []), p]);
+  }
   let time = story.clock.start;
   const industry = industryOf(story.company.industry);
   const usedHeadlines = new Set<string>();
@@ -213,8 +219,8 @@ function writeFiller(story: Storyline, seed: number): Filler {
     staff(prefer = WORK_DEPARTMENTS, strict = false) {
       // The first preferred department that has anyone in it, else anyone (unless strict).
       for (const d of prefer) {
-        const fitting = staffers.filter((p) => p.department.toLowerCase() === d.toLowerCase());
-        if (fitting.length) return fm.helpers.arrayElement(fitting);
+        const fitting = byDepartment.get(d.toLowerCase());
+        if (fitting) return fm.helpers.arrayElement(fitting);
       }
       return strict ? undefined : fm.helpers.arrayElement(staffers);
     },
