@@ -143,8 +143,8 @@ export class Engine {
     };
     await this.store.createEpisode(record, events, sample && { ...sample, episodeId: record.id, storylineId: record.storylineId, conditionId: record.conditionId });
     const state = built.state;
+    // No snapshot of a new world: reading its genesis back and folding it costs what parsing one would.
     this.remember({ record, state, lastSeq: events.length - 1, lastHash: events[events.length - 1].hash, bytes: dataBytes(events) });
-    await this.maybeSnapshot(record.id, -1, events.length - 1, state);
     // The live world: read what you need of it now (the next command changes it in place).
     return { record, agentToken, state, events: events.length };
   }

@@ -5,17 +5,8 @@ import { SeqConflictError, type EpisodeRecord, type Snapshot } from './store.ts'
 /** An event as its row is bound: data already JSON, so the text is made once. */
 type EventParams = [string, number, string, string, string, string, number | null, string, string, string];
 
-interface EventRow {
-  seq: number;
-  simTime: string;
-  wallTime: string;
-  actor: LoggedEvent['actor'];
-  type: string;
-  cause: number | null;
-  data: string;
-  prevHash: string;
-  hash: string;
-}
+/** An event row as the log's queries return it (raw: an array, no object per row to build). */
+type EventRow = [number, string, string, LoggedEvent['actor'], string, number | null, string, string, string];
 
 interface PendingAppend {
   episodeId: string;
@@ -24,7 +15,7 @@ interface PendingAppend {
   reject: (err: unknown) => void;
 }
 
-const EVENT_COLUMNS = 'seq, sim_time AS simTime, wall_time AS wallTime, actor, type, cause, data, prev_hash AS prevHash, hash';
+const EVENT_COLUMNS = 'seq, sim_time, wall_time, actor, type, cause, data, prev_hash, hash';
 const EPISODE_COLUMNS = 'id, storyline_id AS storylineId, condition_id AS conditionId, seed, mode, label, agent_token_hash AS agentTokenHash, created_at AS createdAt, origin';
 
 export function isUniqueViolation(err: unknown): boolean {
@@ -37,7 +28,7 @@ function eventParams(episodeId: string, e: LoggedEvent): EventParams {
 }
 
 function fromRow(r: EventRow): LoggedEvent {
-  return { seq: r.seq, simTime: r.simTime, wallTime: r.wallTime, actor: r.actor, type: r.type, cause: r.cause, data: JSON.parse(r.data), prevHash: r.prevHash, hash: r.hash };
+  return { seq: r[0], simTime: r[1], wallTime: r[2], actor: r[3], type: r[4], cause: r[5], data: JSON.parse(r[6]), prevHash: r[7], hash: r[8] };
 }
 
 /**
@@ -68,8 +59,8 @@ export class SqliteLog {
     this.appendAll = sqlite.transaction((batch: PendingAppend[]) => {
       for (const item of batch) for (const row of item.rows) this.insertEvent.run(row);
     });
-    this.eventsFrom = sqlite.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE episode_id = ? AND seq >= ? AND seq <= ? ORDER BY seq`);
-    this.lastOne = sqlite.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE episode_id = ? ORDER BY seq DESC LIMIT 1`);
+    this.eventsFrom = sqlite.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE episode_id = ? AND seq >= ? AND seq <= ? ORDER BY seq`).raw(true);
+    this.lastOne = sqlite.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE episode_id = ? ORDER BY seq DESC LIMIT 1`).raw(true);
     this.episodeById = sqlite.prepare(`SELECT ${EPISODE_COLUMNS} FROM episodes WHERE id = ?`);
     this.episodeByToken = sqlite.prepare(`SELECT ${EPISODE_COLUMNS} FROM episodes WHERE agent_token_hash = ?`);
     this.snapshotAt = sqlite.prepare('SELECT seq, state, state_hash AS stateHash FROM snapshots WHERE episode_id = ? AND seq <= ? ORDER BY seq DESC LIMIT 1');
