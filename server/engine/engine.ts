@@ -50,6 +50,8 @@ interface Runtime {
   lastHash: string;
   /** Bytes of event data in the log (its JSON, as stored). */
   bytes: number;
+  /** The last snapshot: its size, and `bytes` when it was taken (or when the world was loaded). */
+  snapshot: { size: number; atBytes: number };
 }
 
 export type ApprovalDecision =
@@ -144,7 +146,8 @@ export class Engine {
     await this.store.createEpisode(record, events, sample && { ...sample, episodeId: record.id, storylineId: record.storylineId, conditionId: record.conditionId });
     const state = built.state;
     // No snapshot of a new world: reading its genesis back and folding it costs what parsing one would.
-    this.remember({ record, state, lastSeq: events.length - 1, lastHash: events[events.length - 1].hash, bytes: dataBytes(events) });
+    const bytes = dataBytes(events);
+    this.remember({ record, state, lastSeq: events.length - 1, lastHash: events[events.length - 1].hash, bytes, snapshot: { size: 0, atBytes: bytes } });
     // The live world: read what you need of it now (the next command changes it in place).
     return { record, agentToken, state, events: events.length };
   }
@@ -199,7 +202,8 @@ export class Engine {
     };
     await this.store.createEpisode(record, events);
     const last = events[events.length - 1];
-    this.remember({ record, state, lastSeq: last.seq, lastHash: last.hash, bytes: dataBytes(events) });
+    const bytes = dataBytes(events);
+    this.remember({ record, state, lastSeq: last.seq, lastHash: last.hash, bytes, snapshot: { size: 0, atBytes: bytes } });
     return { record, agentToken, state, events: events.length };
   }
 
@@ -399,7 +403,7 @@ export class Engine {
         const prevSeq = runtime.lastSeq;
         Object.assign(runtime, { state: done.state, lastSeq: last.seq, lastHash: last.hash, bytes: runtime.bytes + dataBytes(events) });
         this.remember(runtime);
-        await this.maybeSnapshot(episodeId, prevSeq, last.seq, done.state);
+        await this.maybeSnapshot(runtime, prevSeq);
         return done.answer(done.callIndex === null ? last.seq : events[done.callIndex].seq);
       }
     });
@@ -440,7 +444,7 @@ export class Engine {
     const last = events.length ? events[events.length - 1] : await this.store.lastEvent(episodeId);
     if (!last) throw new Error(`episode ${episodeId} has no events`);
     const { bytes } = await this.store.episodeSize(episodeId);
-    const runtime = { record, state: foldInto(base, events), lastSeq: last.seq, lastHash: last.hash, bytes };
+    const runtime = { record, state: foldInto(base, events), lastSeq: last.seq, lastHash: last.hash, bytes, snapshot: { size: snap?.state.length ?? 0, atBytes: bytes } };
     this.remember(runtime);
     return runtime;
   }
@@ -451,10 +455,16 @@ export class Engine {
     while (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
   }
 
-  private async maybeSnapshot(episodeId: string, prevSeq: number, lastSeq: number, state: WorldState) {
+  /** A snapshot when the log crosses a multiple of snapshotEvery, once at least half a snapshot's
+   * worth of data has been appended since the last: each costs the whole world, so a long
+   * episode still pays a constant share per event, and a load folds at most that much. */
+  private async maybeSnapshot(runtime: Runtime, prevSeq: number) {
+    const { lastSeq, bytes, snapshot } = runtime;
     if (Math.floor((prevSeq + 1) / this.snapshotEvery) === Math.floor((lastSeq + 1) / this.snapshotEvery)) return;
-    const text = JSON.stringify(state);
-    await this.store.saveSnapshot(episodeId, { seq: lastSeq, state: text, stateHash: sha256(text) });
+    if (bytes - snapshot.atBytes < snapshot.size / 2) return;
+    const text = JSON.stringify(runtime.state);
+    runtime.snapshot = { size: text.length, atBytes: bytes };
+    await this.store.saveSnapshot(runtime.record.id, { seq: lastSeq, state: text, stateHash: sha256(text) });
   }
 }
 
