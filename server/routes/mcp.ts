@@ -40,6 +40,19 @@ class McpServers {
 
   constructor(private readonly engine: Engine) {}
 
+  /** Whose workplace an episode is (it never changes), for the episodes seen lately. */
+  private readonly companies = new Map<string, string>();
+
+  async companyOf(episodeId: string): Promise<string> {
+    let company = this.companies.get(episodeId);
+    if (company === undefined) {
+      company = await this.engine.read(episodeId, (state) => state.company.name);
+      if (this.companies.size >= 10_000) this.companies.delete(this.companies.keys().next().value!);
+      this.companies.set(episodeId, company);
+    }
+    return company;
+  }
+
   take(company: string): Server {
     return this.idle.get(company)?.pop() ?? this.build(company);
   }
@@ -137,7 +150,7 @@ export const mcpRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, { e
     const calls = setAsideCalls(body);
     // The web-standard transport hands back a Response, so the answer leaves through Fastify's
     // reply (no hijack): hooks, logging and error handling see MCP requests like any other.
-    const company = await engine.read(episode.id, (state) => state.company.name);
+    const company = await servers.companyOf(episode.id);
     const server = servers.take(company);
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     await server.connect(transport);
