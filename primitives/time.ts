@@ -20,15 +20,24 @@ const parsed = new Map<string, ParsedTime>();
 function parse(time: string): ParsedTime {
   let p = parsed.get(time);
   if (p === undefined) {
-    const ms = Date.parse(time);
-    if (!Number.isFinite(ms)) throw new Error(`not a time: ${time}`);
     const m = ISO_WITH_OFFSET.exec(time);
     const offset = !m ? null : m[7] === 'Z' ? 0 : (m[7][0] === '-' ? -1 : 1) * (Number(m[7].slice(1, 3)) * 60 + Number(m[7].slice(4, 6)));
+    const ms = m && offset !== null ? fromFields(m, offset) ?? Date.parse(time) : Date.parse(time);
+    if (!Number.isFinite(ms)) throw new Error(`not a time: ${time}`);
     p = { ms, offset };
     if (parsed.size >= 100_000) parsed.clear();
     parsed.set(time, p);
   }
   return p;
+}
+
+/** The instant of an ISO time from its fields, when they name a real calendar time (else the
+ * caller asks Date.parse, whose answer for odd dates this leaves alone). */
+function fromFields(m: RegExpExecArray, offset: number): number | undefined {
+  const [y, mo, d, h, mi, se] = [m[1], m[2], m[3], m[4], m[5], m[6] ?? '0'].map(Number);
+  const local = new Date(Date.UTC(y, mo - 1, d, h, mi, se));
+  if (local.getUTCFullYear() !== y || local.getUTCMonth() !== mo - 1 || local.getUTCDate() !== d || local.getUTCHours() !== h || local.getUTCMinutes() !== mi || local.getUTCSeconds() !== se || y < 1000) return undefined;
+  return local.getTime() - offset * 60_000;
 }
 
 export function toMillis(time: string): number {

@@ -82,13 +82,14 @@ function businessTimes(f: Faker, from: string, to: string, count: number): strin
 }
 
 function businessDaysAfter(time: string, n: number): string {
-  let t = time;
+  const offset = offsetOf(time);
+  let ms = toMillis(time);
   for (let left = n; left > 0; ) {
-    t = addSeconds(t, 86_400);
-    const day = humanTime(t).split(',')[0];
-    if (day !== 'Saturday' && day !== 'Sunday') left--;
+    ms += 86_400_000;
+    const weekday = new Date(ms + offset * 60_000).getUTCDay();
+    if (weekday !== 0 && weekday !== 6) left--;
   }
-  return humanTime(t).split(', ').slice(0, 2).join(', ');
+  return humanTime(formatSimTime(ms, offset)).split(', ').slice(0, 2).join(', ');
 }
 
 /** Picks each everyday mail so that an inbox never holds the same one twice: a one-off notice is
