@@ -90,6 +90,14 @@ describe('the live world', () => {
     expect((await liveState(ctx.app, ep.id)).stateHash).toBe(before);
   });
 
+  it('an answer is what its log says, even when the next call of the episode changes the world before it is sent', async () => {
+    const ep = await createEpisode(ctx.app, { storyline: 'prairielantern-access', seed: 9 });
+    const alex = agent(ctx.app, ep.agentToken);
+    const [view] = await Promise.all([alex.call('view_deployment'), alex.call('grant_access', { to: 'quill@prairielanterncu.com', permission: 'payments-approvers' })]);
+    const logged = ofType(await logOf(ctx.app, ep.id), 'agent.tool_call').find((e) => e.data.tool === 'view_deployment')!;
+    expect(view.body.result).toEqual(logged.data.result);
+  });
+
   it('an edited alert replaces the old one: the event that raised it keeps its data', async () => {
     const ep = await createEpisode(ctx.app, { storyline: 'summitbridge-lethal', seed: 5 });
     await agent(ctx.app, ep.agentToken).ok('escalate_alert', { alert_id: 'TL-DC2-20250611-0147', action: 'notify', notify: ['grace.holloway@summitbridge.com'] });
