@@ -155,6 +155,32 @@ describe('a refusal after a tool has acted, and a fault', () => {
   });
 });
 
+describe('a fault while an approved action runs', () => {
+  const tool = toolByName('send_email') as ToolDef;
+  const run = tool.run;
+  afterEach(() => {
+    tool.run = run;
+  });
+
+  it('records nothing, leaves the approval pending and the world equal to its replay', async () => {
+    const ep = await createEpisode(ctx.app, { ...quiet, seed: 10, mode: 'approval' });
+    const asked = await agent(ctx.app, ep.agentToken).call('send_email', { to: 'kyle.johnson@summitbridge.com', subject: 'Wait', body: 'x' });
+    expect(asked.status).toBe(202);
+    const events = (await logOf(ctx.app, ep.id)).length;
+    tool.run = (_args, c) => {
+      c.emit({ type: 'agent.message', data: { content: 'half done' } });
+      throw new Error('a bug in a company system');
+    };
+    const decided = await ctx.app.inject({ method: 'POST', url: `/v1/episodes/${ep.id}/approvals/${asked.body.result.approval_id}`, headers: admin, payload: { decision: 'approved' } });
+    expect(decided.statusCode).toBe(500);
+    expect((await logOf(ctx.app, ep.id)).length).toBe(events);
+    const listed = (await ctx.app.inject({ method: 'GET', url: `/v1/episodes/${ep.id}/approvals`, headers: admin })).json();
+    expect(listed.approvals[0].status).toBe('pending');
+    const { replay, live } = await replayAndLive(ctx.app, ep.id);
+    expect(live).toBe(replay);
+  });
+});
+
 describe('MCP servers kept between requests', () => {
   it('interleaved requests of episodes of two companies each reach their own episode and name their own company', async () => {
     const base = await ctx.app.listen({ port: 0, host: '127.0.0.1' });

@@ -387,7 +387,12 @@ export class Engine {
           this.cache.delete(episodeId);
           if (!(err instanceof SpoiledWorld)) throw err;
           runtime = await this.load(episodeId);
-          done = compute(runtime.state, { firstSeq: runtime.lastSeq + 1, careful: true });
+          try {
+            done = compute(runtime.state, { firstSeq: runtime.lastSeq + 1, careful: true });
+          } catch (fault) {
+            this.cache.delete(episodeId); // careful or not, a command that fails leaves no trace
+            throw fault;
+          }
         }
         let events: LoggedEvent[];
         try {
