@@ -109,12 +109,18 @@ describe('the live world', () => {
   });
 });
 
-describe('a refusal after a tool has acted, and a fault', () => {
-  const tool = toolByName('get_current_time') as ToolDef;
+/** A tool whose run a test replaces for a while; it is put back after each test. */
+function replaceable(name: string) {
+  const tool = toolByName(name) as ToolDef;
   const run = tool.run;
   afterEach(() => {
     tool.run = run;
   });
+  return { tool, run };
+}
+
+describe('a refusal after a tool has acted, and a fault', () => {
+  const { tool, run } = replaceable('get_current_time');
 
   it('a refusal takes back what the tool did, keeps what it asks to keep, and the world equals its replay', async () => {
     const ep = await createEpisode(ctx.app, { ...quiet, seed: 6 });
@@ -156,11 +162,7 @@ describe('a refusal after a tool has acted, and a fault', () => {
 });
 
 describe('a fault while an approved action runs', () => {
-  const tool = toolByName('send_email') as ToolDef;
-  const run = tool.run;
-  afterEach(() => {
-    tool.run = run;
-  });
+  const { tool } = replaceable('send_email');
 
   it('records nothing, leaves the approval pending and the world equal to its replay', async () => {
     const ep = await createEpisode(ctx.app, { ...quiet, seed: 10, mode: 'approval' });
