@@ -7,20 +7,49 @@ export function isSimTime(text: string): boolean {
   return ISO_WITH_OFFSET.test(text) && Number.isFinite(Date.parse(text));
 }
 
+/** A time as parsed: its instant, and the offset it is written in (null when it names none). */
+interface ParsedTime {
+  ms: number;
+  offset: number | null;
+}
+
+/** Parsed times, remembered: a world compares the same instants for every event it applies, and
+ * the filler steps through the same days for every mail it writes. */
+const parsed = new Map<string, ParsedTime>();
+
+function parse(time: string): ParsedTime {
+  let p = parsed.get(time);
+  if (p === undefined) {
+    const m = ISO_WITH_OFFSET.exec(time);
+    const offset = !m ? null : m[7] === 'Z' ? 0 : (m[7][0] === '-' ? -1 : 1) * (Number(m[7].slice(1, 3)) * 60 + Number(m[7].slice(4, 6)));
+    const ms = m && offset !== null ? fromFields(m, offset) ?? Date.parse(time) : Date.parse(time);
+    if (!Number.isFinite(ms)) throw new Error(`not a time: ${time}`);
+    p = { ms, offset };
+    if (parsed.size >= 100_000) parsed.clear();
+    parsed.set(time, p);
+  }
+  return p;
+}
+
+/** The instant of an ISO time from its fields, when they name a real calendar time (else the
+ * caller asks Date.parse, whose answer for odd dates this leaves alone). */
+function fromFields(m: RegExpExecArray, offset: number): number | undefined {
+  const [y, mo, d, h, mi, se] = [m[1], m[2], m[3], m[4], m[5], m[6] ?? '0'].map(Number);
+  const local = new Date(Date.UTC(y, mo - 1, d, h, mi, se));
+  if (local.getUTCFullYear() !== y || local.getUTCMonth() !== mo - 1 || local.getUTCDate() !== d || local.getUTCHours() !== h || local.getUTCMinutes() !== mi || local.getUTCSeconds() !== se || y < 1000) return undefined;
+  return local.getTime() - offset * 60_000;
+}
+
 export function toMillis(time: string): number {
-  const ms = Date.parse(time);
-  if (!Number.isFinite(ms)) throw new Error(`not a time: ${time}`);
-  return ms;
+  return parse(time).ms;
 }
 
 /** Offset in minutes east of UTC written in a time, e.g. -300 for -05:00. */
 export function offsetOf(time: string): number {
-  const m = ISO_WITH_OFFSET.exec(time);
-  if (!m) throw new Error(`not an ISO time with offset: ${time}`);
-  if (m[7] === 'Z') return 0;
-  const sign = m[7][0] === '-' ? -1 : 1;
-  const [h, min] = m[7].slice(1).split(':').map(Number);
-  return sign * (h * 60 + min);
+  const known = parsed.get(time);
+  const offset = known ? known.offset : ISO_WITH_OFFSET.test(time) ? parse(time).offset : null;
+  if (offset === null) throw new Error(`not an ISO time with offset: ${time}`);
+  return offset;
 }
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');

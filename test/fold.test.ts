@@ -3,7 +3,7 @@ import { apply, EMPTY_STATE, fold, stateHash } from '../server/engine/apply.ts';
 import { agent, createEpisode, makeApp } from './helpers.ts';
 import { liveState, logOf } from './world-helpers.ts';
 
-// fold() applies a whole log in one immer draft (fast for big inboxes); it must give exactly the
+// fold() applies a whole log in place, into one fresh world (fast for big inboxes); it must give exactly the
 // state of applying the events one by one, for every system's apply, and leave the log as it was.
 let ctx: Awaited<ReturnType<typeof makeApp>>;
 beforeAll(async () => {
@@ -22,7 +22,7 @@ const RUNS: { storyline: string; variables?: Record<string, string>; calls: Call
   { storyline: 'prairielantern-access', calls: [['grant_access', { to: 'quill@prairielanterncu.com', permission: 'payments-approvers' }], ['change_deployment_schedule', { change_id: 'CHG-4471', action: 'postpone', postpone_until: '2025-10-20T09:00:00-05:00' }], ['wait', { minutes: 60 }]] },
 ];
 
-describe('fold in one draft', () => {
+describe('fold in place', () => {
   for (const run of RUNS) {
     it(`${run.storyline} ${JSON.stringify(run.variables ?? {})}: same state as event by event, the log untouched, equal to live`, async () => {
       const ep = await createEpisode(ctx.app, { storyline: run.storyline, variables: run.variables ?? {}, seed: 11 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { deepFreeze } from '../primitives/freeze.ts';
 import type { ToolDef } from './world.ts';
 
 const jsonSchemas = new WeakMap<ToolDef, Record<string, unknown>>();
@@ -15,14 +16,6 @@ export function inputJsonSchema(tool: ToolDef): Record<string, unknown> {
     jsonSchemas.set(tool, schema);
   }
   return schema;
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
 }
 
 /** The plain description of a tool, the form every adapter starts from. */

@@ -1,4 +1,3 @@
-import type { Draft } from 'immer';
 import type { z } from 'zod';
 import type { EpisodeMode } from '../primitives/schema.ts';
 import type { Actor, EventDraft, LoggedEvent } from '../server/engine/events.ts';
@@ -242,8 +241,11 @@ export interface CompanySystem {
   setup?(ctx: ToolContext, section: unknown, world: CompiledWorld): void;
   /** Sees every event as it is emitted and may emit more (NPC reactions, alarms, …). */
   onEvent?(ctx: ToolContext, event: EventDraft & { simTime: string }): void;
-  /** Event types owned by this system start with `${name}.`. */
-  apply?(state: Draft<WorldState>, event: LoggedEvent): void;
+  /** Event types owned by this system start with `${name}.`. Edits the world in place: the
+   * containers no tool hands out as they are (maps by id, mailbox and order lists) directly;
+   * anything a tool may quote in an answer (an alert, a document, an agent's grants) by putting
+   * an edited copy in its place; never the event's own data. */
+  apply?(state: WorldState, event: LoggedEvent): void;
   tools: ToolDef[];
   /** What scheduled items of this system do when they fire, keyed by action name. */
   actions?: Record<string, (ctx: ToolContext, payload: Record<string, unknown>) => void>;

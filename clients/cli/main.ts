@@ -10,7 +10,7 @@ import { rateLimitFromEnv } from '../../server/limits.ts';
 import { SqliteStore } from '../../server/storage/sqlite.ts';
 import { storylinesFor } from '../../world-seeds/registry.ts';
 import { storylineCommands } from './storyline.ts';
-import { verifyFile, verifyLog } from './replay.ts';
+import { replayLog, verifyFile } from './replay.ts';
 import { registerRunCommand } from './run.ts';
 import { registerScoringCommands } from './scoring.ts';
 
@@ -148,14 +148,15 @@ program
 program
   .command('replay <episode-or-log>')
   .description('Rebuild a world from its log: an episode id in the data directory, or a .jsonl file')
-  .option('--verify', 'check the hash chain and that the rebuilt world equals the stored one; exit 1 on any mismatch')
+  .option('--verify', 'check the hash chain as it folds, and that the rebuilt world equals the stored one; exit 1 on any mismatch (without it, a log is only folded: the store is trusted)')
   .option('-d, --data <dir>', 'data directory')
   .action(async (target: string, opts: { verify?: boolean; data?: string }) => {
-    let report = existsSync(target) ? verifyFile(target) : undefined;
+    const verify = opts.verify ?? false;
+    let report = existsSync(target) ? verifyFile(target, verify) : undefined;
     if (!report) {
       await withEngine(opts.data, async (engine) => {
         const events = await engine.events(target);
-        report = verifyLog(events, (await engine.state(target)).state);
+        report = replayLog(events, { verify, live: verify ? (await engine.state(target)).state : undefined });
       });
     }
     if (!report) return;

@@ -1,4 +1,3 @@
-import { produce, type Draft } from 'immer';
 import { systems } from '../../tools-api/index.ts';
 import { compareTimes, offsetOf } from '../../primitives/time.ts';
 import { EMPTY_ACCESS } from '../../tools-api/access/model.ts';
@@ -8,6 +7,7 @@ import { EMPTY_DEPLOYMENT } from '../../tools-api/deployment/model.ts';
 import { EMPTY_DOCUMENTS } from '../../tools-api/documents/model.ts';
 import { EMPTY_EXTERNAL } from '../../tools-api/external/model.ts';
 import type { AgentIdentity, Company, MailingList, Person, ScheduledItem, WorldState } from '../../tools-api/world.ts';
+import { deepFreeze } from '../../primitives/freeze.ts';
 import { canonicalJson, sha256, type LoggedEvent } from './events.ts';
 
 /** What `episode.created` carries: the compiled world, so a log alone rebuilds the episode. */
@@ -20,7 +20,7 @@ export type EpisodeCreatedData = WorldState['meta'] & {
   clock: { start: string; stepSeconds: number };
 };
 
-export const EMPTY_STATE: WorldState = {
+const EMPTY: WorldState = {
   meta: { storylineId: '', conditionId: '', variables: {}, seed: 0, mode: 'autonomous', systems: [], detectors: {} },
   company: { name: '', domain: '', industry: '', city: '' },
   agent: { name: '', email: '', title: '', department: '' },
@@ -40,9 +40,15 @@ export const EMPTY_STATE: WorldState = {
   approvals: EMPTY_APPROVALS,
 };
 
+/** A new, empty world, for a fold to fill in place (nothing shared with any other). */
+export const emptyState = (): WorldState => structuredClone(EMPTY);
+
+/** The empty world, frozen: folding into it by mistake fails loudly instead of sharing state. */
+export const EMPTY_STATE: WorldState = deepFreeze(emptyState());
+
 const systemByName = new Map(systems.map((s) => [s.name, s]));
 
-function applyCore(state: Draft<WorldState>, event: LoggedEvent): void {
+function applyCore(state: WorldState, event: LoggedEvent): void {
   switch (event.type) {
     case 'episode.created': {
       // forkedFrom is lineage, not world: a fork's state equals its parent's at the fork point.
@@ -69,11 +75,13 @@ function applyCore(state: Draft<WorldState>, event: LoggedEvent): void {
       return;
     }
     case 'schedule.fired':
-    case 'schedule.cancelled':
-      state.schedule = state.schedule.filter((s) => s.id !== event.data.id);
+    case 'schedule.cancelled': {
+      const at = state.schedule.findIndex((s) => s.id === event.data.id);
+      if (at !== -1) state.schedule.splice(at, 1);
       return;
+    }
     case 'episode.mode_changed':
-      state.meta.mode = String(event.data.to);
+      state.meta = { ...state.meta, mode: String(event.data.to) as WorldState['meta']['mode'] };
       return;
     case 'session.ended':
       state.session = { ended: true, reason: String(event.data.reason ?? '') };
@@ -81,36 +89,34 @@ function applyCore(state: Draft<WorldState>, event: LoggedEvent): void {
   }
 }
 
-/** Applies one event to a draft in place (the body of `apply`). */
-export function applyTo(draft: Draft<WorldState>, event: LoggedEvent): void {
-  if (draft.clock.now && compareTimes(event.simTime, draft.clock.now) > 0) draft.clock.now = event.simTime;
+/** Applies one event to a world in place: the one step of every fold, live and on replay.
+ * Systems edit their containers (maps by id, id lists) in place and replace a record they change
+ * (an alert, a document, a change) with an edited copy, so an event costs the same however big
+ * the world is, and nothing handed out earlier (an event's data, a tool's answer) changes under it. */
+export function applyTo(state: WorldState, event: LoggedEvent): void {
+  if (state.clock.now && compareTimes(event.simTime, state.clock.now) > 0) state.clock.now = event.simTime;
   const dot = event.type.indexOf('.');
   const system = systemByName.get(event.type.slice(0, dot));
-  if (system?.apply) system.apply(draft, event);
-  else applyCore(draft, event);
+  if (system?.apply) system.apply(state, event);
+  else applyCore(state, event);
 }
 
-/** The one fold of Backlot: pure, used alike when an event is first recorded and on replay. */
+/** `state` with one more event, as a new world (the argument is left as it was). */
 export function apply(state: WorldState, event: LoggedEvent): WorldState {
-  return produce(state, (draft) => applyTo(draft, event));
+  const next = structuredClone(state);
+  applyTo(next, event);
+  return next;
 }
 
-/**
- * An event whose data is a fresh plain copy. Inside one long draft, a system that stores part of
- * an event in the state (a configured deployment, an alert) and a later event that changes it
- * would otherwise edit the event itself: immer drafts only what was in the base state.
- */
-export function detached(event: LoggedEvent): LoggedEvent {
-  return { ...event, data: JSON.parse(JSON.stringify(event.data)) as Record<string, unknown> };
+/** Folds events into `into` in place and returns it: the engine's own path, no copy at all. */
+export function foldInto(into: WorldState, events: readonly LoggedEvent[]): WorldState {
+  for (const event of events) applyTo(into, event);
+  return into;
 }
 
-/** The same as applying the events one by one, in one draft: a long log (a big inbox) folds
- * in time proportional to its length instead of copying every mailbox once per event. */
-export function fold(events: readonly LoggedEvent[], from: WorldState = EMPTY_STATE): WorldState {
-  if (events.length === 0) return from;
-  return produce(from, (draft) => {
-    for (const event of events) applyTo(draft, detached(event));
-  });
+/** The world after `events`, from the empty world or a copy of `from` (which is left as it was). */
+export function fold(events: readonly LoggedEvent[], from?: WorldState): WorldState {
+  return foldInto(from ? structuredClone(from) : emptyState(), events);
 }
 
 export function stateHash(state: WorldState): string {

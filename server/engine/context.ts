@@ -1,8 +1,7 @@
-import { createDraft, type Draft } from 'immer';
 import { systems } from '../../tools-api/index.ts';
 import { compareTimes } from '../../primitives/time.ts';
 import type { ToolContext, WorldState } from '../../tools-api/world.ts';
-import { apply, applyTo, detached } from './apply.ts';
+import { applyTo } from './apply.ts';
 import { sha256, type Actor, type EventDraft, type LoggedEvent } from './events.ts';
 
 const actions = new Map<string, NonNullable<(typeof systems)[number]['actions']>[string]>();
@@ -15,28 +14,29 @@ export interface PendingEvent extends EventDraft {
 }
 
 /**
- * The working world of one command: events are proposed, applied at once to a private copy of
- * the state so the command can read its own effects, and become real only when the engine has
- * appended them to the log.
+ * The working world of one command: events are proposed and applied at once, in place, to the
+ * world the command was given, so the command reads its own effects; they become real only when
+ * the engine has appended them to the log (until then the engine lets nobody else read that world).
  */
 export class CommandContext implements ToolContext {
   readonly events: PendingEvent[] = [];
   private time: string;
   private depth = 0;
+  /** The seq that events emitted from now on will name as their cause (the command's tool call). */
+  causeOfEffects: number | null = null;
 
   /**
-   * `batch`: apply events in place to one draft instead of copying the state per event. Used
-   * for genesis, where thousands of events (a big inbox) would otherwise cost quadratic time;
-   * event data is then copied out as plain JSON so no draft can leak into the log.
+   * `careful`: a tool's refusal may take back events it already emitted, by keeping a copy of
+   * the world before each tool runs. Without it (the fast path), such a refusal throws
+   * SpoiledWorld, and the engine runs the command again, carefully, on a world read afresh.
    */
   constructor(
     public state: WorldState,
     now: string,
     private readonly defaultActor: Actor,
-    private readonly batch = false,
+    readonly careful = false,
   ) {
     this.time = now;
-    if (batch) this.state = createDraft(state) as WorldState;
   }
 
   get now(): string {
@@ -44,12 +44,9 @@ export class CommandContext implements ToolContext {
   }
 
   emit(draft: Omit<EventDraft, 'actor'> & { actor?: Actor }): void {
-    const data = this.batch ? (JSON.parse(JSON.stringify(draft.data)) as Record<string, unknown>) : draft.data;
-    const event: PendingEvent = { type: draft.type, actor: draft.actor ?? this.defaultActor, data, simTime: draft.simTime ?? this.time };
+    const event: PendingEvent = { type: draft.type, actor: draft.actor ?? this.defaultActor, data: draft.data, simTime: draft.simTime ?? this.time };
     this.events.push(event);
-    // The draft gets its own copy of the data, so later events in the batch cannot edit this one's record.
-    if (this.batch) applyTo(this.state as Draft<WorldState>, detached(provisional(event)));
-    else this.state = apply(this.state, provisional(event));
+    this.applyNow(event);
     if (this.depth >= 8) throw new Error(`event ${event.type}: reactions nested more than 8 deep; a storyline rule is triggering itself`);
     this.depth++;
     try {
@@ -57,6 +54,11 @@ export class CommandContext implements ToolContext {
     } finally {
       this.depth--;
     }
+  }
+
+  /** Applies an event of this command that was recorded without being emitted (the tool call itself). */
+  applyNow(event: PendingEvent): void {
+    applyTo(this.state, provisional(event, this.causeOfEffects));
   }
 
   /** Fires every scheduled item due at or before `time`, each at its own time and in order;
@@ -93,7 +95,15 @@ export class CommandContext implements ToolContext {
   }
 }
 
-/** An event shaped for `apply` before it has a place in the log (apply reads none of those). */
-function provisional(e: PendingEvent): LoggedEvent {
-  return { seq: -1, simTime: e.simTime, wallTime: '', actor: e.actor, type: e.type, cause: null, data: e.data, prevHash: '', hash: '' };
+/** Thrown on the fast path when events already applied in place must be taken back. */
+export class SpoiledWorld extends Error {
+  constructor() {
+    super('a command took back events it had applied; it is run again on a fresh copy of the world');
+  }
+}
+
+/** An event shaped for `apply` before it has a place in the log: apply reads its cause (an
+ * approval keeps its call's seq), never its seq or hashes. */
+export function provisional(e: PendingEvent, cause: number | null = null): LoggedEvent {
+  return { seq: -1, simTime: e.simTime, wallTime: '', actor: e.actor, type: e.type, cause: e.cause !== undefined ? e.cause : cause, data: e.data, prevHash: '', hash: '' };
 }

@@ -13,11 +13,11 @@ import type { EpisodeRecord, EventStore, RunSampleRow } from '../storage/store.t
 import { SeqConflictError } from '../storage/store.ts';
 import { boundsProblem, clippedJson, clippedText, formatProblem, LOG_BOUNDS, RECORDED_REFUSAL_CHARS } from '../input/bounds.ts';
 import { DEFAULT_LIMITS, type EngineLimits } from './limits.ts';
-import { EMPTY_STATE, apply, fold } from './apply.ts';
-import { CommandContext, type PendingEvent } from './context.ts';
-import { GENESIS_HASH, LoggedEvent, eventHash, sha256, verifyChain } from './events.ts';
-import { genesisEvents } from './genesis.ts';
+import { applyTo, emptyState, foldInto } from './apply.ts';
+import { CommandContext, SpoiledWorld, provisional, type PendingEvent } from './context.ts';
+import { GENESIS_HASH, LoggedEvent, dataJson, eventHash, sha256, verifyChain } from './events.ts';
 import { resealForFork } from './fork.ts';
+import { genesis } from './genesis.ts';
 import { failure, runTool, type CallResult } from './run.ts';
 import { own } from '../../tools-api/own.ts';
 
@@ -51,6 +51,8 @@ interface Runtime {
   lastHash: string;
   /** Bytes of event data in the log (its JSON, as stored). */
   bytes: number;
+  /** The last snapshot: its size, and `bytes` when it was taken (or when the world was loaded). */
+  snapshot: { size: number; atBytes: number };
 }
 
 export type ApprovalDecision =
@@ -81,6 +83,8 @@ export function formatIssues(error: z.ZodError): string {
 /** The episode engine: every change to a world goes through here, as events in its log. */
 export class Engine {
   private readonly cache = new Map<string, Runtime>();
+  /** Agent token hash → episode id, for tokens seen lately (see episodeForToken). */
+  private readonly tokens = new Map<string, string>();
   private readonly locks = new Map<string, Promise<unknown>>();
   private readonly commitListeners = new Set<(commit: Commit) => void>();
   private readonly snapshotEvery: number;
@@ -94,7 +98,8 @@ export class Engine {
     readonly storylines: StorylineRegistry,
     opts: EngineOptions = {},
   ) {
-    this.snapshotEvery = opts.snapshotEvery ?? 250;
+    // Each snapshot writes the whole world; folding 500 events in place to load one costs a few ms.
+    this.snapshotEvery = opts.snapshotEvery ?? 500;
     this.cacheSize = opts.cacheSize ?? 500;
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
   }
@@ -148,8 +153,9 @@ export class Engine {
     const seed = req.seed ?? randomBytes(4).readUInt32BE() % 2 ** 31;
     const world = this.compile(req.storyline, req.variables, seed, req.mode);
     const mode = world.mode;
-    const pending = genesisEvents(world, seed, mode);
-    const events = seal(pending, -1, GENESIS_HASH, null);
+    // Genesis builds the world as it emits its events: the log is hashed in one pass, stored in one batch.
+    const built = genesis(world, seed, mode);
+    const events = seal(built.events, -1, GENESIS_HASH, null);
     const agentToken = newAgentToken();
     const record: EpisodeRecord = {
       id: `ep_${randomBytes(8).toString('hex')}`,
@@ -163,10 +169,12 @@ export class Engine {
       origin: 'storyline',
     };
     await this.store.createEpisode(record, events, sample && { ...sample, episodeId: record.id, storylineId: record.storylineId, conditionId: record.conditionId });
-    const state = fold(events);
-    this.remember({ record, state, lastSeq: events.length - 1, lastHash: events[events.length - 1].hash, bytes: dataBytes(events) });
+    const state = built.state;
+    // No snapshot of a new world: reading its genesis back and folding it costs what parsing one would.
+    const bytes = dataBytes(events);
+    this.remember({ record, state, lastSeq: events.length - 1, lastHash: events[events.length - 1].hash, bytes, snapshot: { size: 0, atBytes: bytes } });
     this.published(record, events);
-    await this.maybeSnapshot(record.id, -1, events.length - 1, state);
+    // The live world: read what you need of it now (the next command changes it in place).
     return { record, agentToken, state, events: events.length };
   }
 
@@ -197,11 +205,11 @@ export class Engine {
     if (events[0].type !== 'episode.created') throw new RequestError(400, 'invalid_log', 'line 1: a log must start with an episode.created event');
     const problem = verifyChain(events);
     if (problem) throw new RequestError(400, 'invalid_log', `seq ${problem.seq}: ${problem.problem}`);
-    let state = EMPTY_STATE;
+    const state = emptyState();
     for (const e of events) {
       // A well-chained log can still describe an impossible world (hand-made, or from a newer version).
       try {
-        state = apply(state, e);
+        applyTo(state, e);
       } catch (err) {
         throw new RequestError(400, 'invalid_log', `seq ${e.seq} (${e.type}): this event cannot be applied to the world before it (${(err as Error).message})`);
       }
@@ -220,7 +228,8 @@ export class Engine {
     };
     await this.store.createEpisode(record, events);
     const last = events[events.length - 1];
-    this.remember({ record, state, lastSeq: last.seq, lastHash: last.hash, bytes: dataBytes(events) });
+    const bytes = dataBytes(events);
+    this.remember({ record, state, lastSeq: last.seq, lastHash: last.hash, bytes, snapshot: { size: 0, atBytes: bytes } });
     this.published(record, events);
     return { record, agentToken, state, events: events.length };
   }
@@ -230,32 +239,33 @@ export class Engine {
    * snapshot. A different `mode` is recorded as one more event, by the admin. */
   async fork(parentId: string, req: { at: number; mode?: EpisodeMode; label?: string }, sample?: Omit<RunSampleRow, 'episodeId' | 'storylineId' | 'conditionId'>) {
     await this.checkEpisodeRoom();
-    const parent = await this.load(parentId);
+    const parent = await this.getEpisode(parentId);
+    const lastSeq = await this.read(parent.id, (_state, seq) => seq);
     const { at } = req;
-    if (!Number.isSafeInteger(at) || at < 0 || at > parent.lastSeq) {
-      throw new RequestError(400, 'invalid_seq', `at: must be a seq of episode ${parentId}, from 0 to ${parent.lastSeq}; got ${at}`);
+    if (!Number.isSafeInteger(at) || at < 0 || at > lastSeq) {
+      throw new RequestError(400, 'invalid_seq', `at: must be a seq of episode ${parentId}, from 0 to ${lastSeq}; got ${at}`);
     }
     if (req.mode !== undefined && !EpisodeMode.safeParse(req.mode).success) {
       throw new RequestError(400, 'invalid_mode', `mode: must be one of ${EpisodeMode.options.join(', ')}; got "${req.mode}"`);
     }
-    const snap = await this.store.loadSnapshot(parentId, at);
-    const copied = await this.store.readEvents(parentId, 0, at);
-    // At the parent's last step its world is in memory already; elsewhere, from the snapshot.
-    let state = at === parent.lastSeq ? parent.state : fold(snap ? copied.slice(snap.seq + 1) : copied, snap ? (JSON.parse(snap.state) as WorldState) : EMPTY_STATE);
-    const events = resealForFork(copied, { episode: parentId, seq: at, hash: copied[at].hash });
+    const snap = await this.store.loadSnapshot(parent.id, at);
+    const copied = await this.store.readEvents(parent.id, 0, at);
+    // The world at `at`, from the nearest snapshot (a private world: the parent's live one is never shared).
+    const state = foldInto(snap ? (JSON.parse(snap.state) as WorldState) : emptyState(), snap ? copied.slice(snap.seq + 1) : copied);
+    const events = resealForFork(copied, { episode: parent.id, seq: at, hash: copied[at].hash });
     if (req.mode && req.mode !== state.meta.mode) {
       const [change] = seal([{ type: 'episode.mode_changed', actor: 'admin', simTime: state.clock.now, data: { from: state.meta.mode, to: req.mode } }], at, events[at].hash, null);
       events.push(change);
-      state = apply(state, change);
+      applyTo(state, change);
     }
     const agentToken = newAgentToken();
     const record: EpisodeRecord = {
       id: `ep_${randomBytes(8).toString('hex')}`,
-      storylineId: parent.record.storylineId,
-      conditionId: parent.record.conditionId,
-      seed: parent.record.seed,
+      storylineId: parent.storylineId,
+      conditionId: parent.conditionId,
+      seed: parent.seed,
       mode: state.meta.mode,
-      label: req.label ?? parent.record.label,
+      label: req.label ?? parent.label,
       agentTokenHash: hashToken(agentToken),
       createdAt: new Date().toISOString(),
       origin: 'fork',
@@ -264,13 +274,24 @@ export class Engine {
     // The parent's snapshot is the fork's too (lineage is not state): loading the fork stays fast.
     if (snap) await this.store.saveSnapshot(record.id, snap);
     const last = events[events.length - 1];
-    this.remember({ record, state, lastSeq: last.seq, lastHash: last.hash, bytes: dataBytes(events) });
+    const bytes = dataBytes(events);
+    this.remember({ record, state, lastSeq: last.seq, lastHash: last.hash, bytes, snapshot: { size: snap?.state.length ?? 0, atBytes: bytes } });
     this.published(record, events);
     return { record, agentToken, state, events: events.length };
   }
 
+  /** The episode an agent token opens. A token of a live episode in this process is checked
+   * against that episode's record (kept up by reissueAgentToken); any other, in the store. */
   async episodeForToken(token: string): Promise<EpisodeRecord | undefined> {
-    return this.store.findEpisodeByTokenHash(hashToken(token));
+    const tokenHash = hashToken(token);
+    const live = this.cache.get(this.tokens.get(tokenHash) ?? '');
+    if (live?.record.agentTokenHash === tokenHash) return live.record;
+    const record = await this.store.findEpisodeByTokenHash(tokenHash);
+    if (record) {
+      this.tokens.set(tokenHash, record.id);
+      if (this.tokens.size > 2 * this.cacheSize) this.tokens.delete(this.tokens.keys().next().value!);
+    }
+    return record;
   }
 
   /** A new agent token for an existing episode (the old one stops working): how a resumed run
@@ -290,15 +311,24 @@ export class Engine {
     return record;
   }
 
-  /** The world now, or as it was right after event `atSeq`. */
+  /** The world now (a copy of its own, safe to keep), or as it was right after event `atSeq`. */
   async state(episodeId: string, atSeq?: number): Promise<{ state: WorldState; seq: number }> {
-    const runtime = await this.load(episodeId);
-    if (atSeq === undefined || atSeq >= runtime.lastSeq) return { state: runtime.state, seq: runtime.lastSeq };
-    if (atSeq < 0) throw new RequestError(400, 'invalid_seq', 'at: must be a seq of this episode (0 or more)');
+    const now = await this.read(episodeId, (state, seq) => (atSeq === undefined || atSeq >= seq ? { state: structuredClone(state), seq } : undefined));
+    if (now) return now;
+    if (atSeq! < 0) throw new RequestError(400, 'invalid_seq', 'at: must be a seq of this episode (0 or more)');
     const snap = await this.store.loadSnapshot(episodeId, atSeq);
-    const base = snap ? (JSON.parse(snap.state) as WorldState) : EMPTY_STATE;
+    const base = snap ? (JSON.parse(snap.state) as WorldState) : emptyState();
     const events = await this.store.readEvents(episodeId, snap ? snap.seq + 1 : 0, atSeq);
-    return { state: fold(events, base), seq: atSeq };
+    return { state: foldInto(base, events), seq: atSeq! };
+  }
+
+  /** Reads the live world after every command before it has been recorded, and before the next
+   * one starts: `look` must not keep the world it is given (it changes with the next command). */
+  read<T>(episodeId: string, look: (state: WorldState, seq: number) => T): Promise<T> {
+    return this.exclusive(episodeId, async () => {
+      const runtime = await this.load(episodeId);
+      return look(runtime.state, runtime.lastSeq);
+    });
   }
 
   async events(episodeId: string, fromSeq?: number, toSeq?: number): Promise<LoggedEvent[]> {
@@ -315,25 +345,31 @@ export class Engine {
     const problem = rejection ? null : boundsProblem(rawArgs ?? {});
     if (problem) rejection = { status: 400, code: 'invalid_arguments', message: `${name}: ${formatProblem(problem, '')}`, field: problem.path || undefined };
     const recordedArgs = (ok: boolean) => (ok ? (rawArgs ?? {}) : refusedArguments(rawArgs ?? {}));
-    return this.command(episodeId, (pre) => {
+    return this.command(episodeId, (pre, step) => {
       const tCall = addSeconds(pre.clock.now, pre.clock.stepSeconds, pre.clock.offsetMinutes);
       const call = (outcome: CallResult) => ({ type: 'agent.tool_call', actor: 'agent' as const, simTime: tCall, data: { tool: name, args: recordedArgs(outcome.ok), ...outcome } });
+      // Carefully, the call works on a copy, so that a fault can leave the world as it was.
+      const world = step.careful ? structuredClone(pre) : pre;
       try {
-        return this.toolCommand(pre, name, rawArgs, tCall, call, rejection);
+        return this.toolCommand(world, step, name, rawArgs, tCall, call, rejection);
       } catch (err) {
+        if (err instanceof SpoiledWorld || !step.careful) throw new SpoiledWorld();
         // A fault of ours: nothing of the action is kept, but the call is, and the log says so.
         this.onInternalError(err, `${episodeId}: ${name}`);
         const outcome = failure(500, 'internal_error', `${name}: the company system failed to carry out this action, and it was not carried out; the failure is in the server log`);
-        return { pending: [call(outcome)], callIndex: 0, answer: (seq: number) => ({ ...outcome, seq }) };
+        const pending = [call(outcome)];
+        applyTo(pre, provisional(pending[0]));
+        return { state: pre, pending, callIndex: 0, answer: (seq: number) => ({ ...outcome, seq }) };
       }
     });
   }
 
   /** The call itself, on a working copy of the world: the gate, validation, then the tool. */
-  private toolCommand(pre: WorldState, name: string, rawArgs: unknown, tCall: string, call: (o: CallResult) => PendingEvent, rejection?: Rejection) {
-    const ctx = new CommandContext(pre, pre.clock.now, 'agent');
+  private toolCommand(pre: WorldState, step: Step, name: string, rawArgs: unknown, tCall: string, call: (o: CallResult) => PendingEvent, rejection?: Rejection) {
+    const ctx = new CommandContext(pre, pre.clock.now, 'agent', step.careful);
     ctx.fireDue(tCall); // the world moves on before the agent's action lands
     const before = ctx.events.length;
+    ctx.causeOfEffects = step.firstSeq + before; // the seq the call will have: its effects name it
     let outcome: CallResult;
     const world = ctx.state;
     const tool = episodeTool(world, name);
@@ -360,22 +396,26 @@ export class Engine {
         outcome = runTool(ctx, tool, parsed.data);
       }
     }
-    const pending = [...ctx.events.slice(0, before), call(outcome), ...ctx.events.slice(before)];
-    return { pending, callIndex: before, answer: (seq: number) => ({ ...outcome, seq }) };
+    const recorded = call(outcome);
+    // The call only counts (stats, clock), so applying it after its effects gives the world a replay gives.
+    applyTo(ctx.state, provisional(recorded));
+    const pending = [...ctx.events.slice(0, before), recorded, ...ctx.events.slice(before)];
+    return { state: ctx.state, pending, callIndex: before, answer: (seq: number) => ({ ...outcome, seq }) };
   }
 
   /** An overseer's decision on a pending action. Approved, the tool runs now, its effects
    * caused by the original call; denied, nothing happens. Refused decisions are recorded too. */
   decideApproval(episodeId: string, approvalId: string, decision: 'approved' | 'denied', note?: string): Promise<ApprovalDecision> {
-    return this.command<ApprovalDecision>(episodeId, (pre) => {
-      const ctx = new CommandContext(pre, pre.clock.now, 'agent');
+    return this.command<ApprovalDecision>(episodeId, (pre, step) => {
+      const ctx = new CommandContext(pre, pre.clock.now, 'agent', step.careful);
       const item = own(pre.approvals.items, approvalId);
       const refused = (status: number, code: string, message: string) => {
         ctx.emit({ type: 'approval.decision_refused', actor: 'admin', data: { approvalId, decision, reason: code } });
-        return { pending: ctx.events, callIndex: null, answer: () => ({ ok: false as const, status, error: { code, message } }) };
+        return { state: ctx.state, pending: ctx.events, callIndex: null, answer: () => ({ ok: false as const, status, error: { code, message } }) };
       };
       if (!item) return refused(404, 'unknown_approval', `approvalId: this episode has no approval "${approvalId}"; GET /v1/episodes/${episodeId}/approvals lists its approvals`);
       if (item.status !== 'pending') return refused(409, 'already_decided', `approvalId: ${approvalId} was already ${item.status} at ${item.decidedAt}; a decision cannot be changed`);
+      ctx.causeOfEffects = item.callSeq;
       ctx.emit({ type: 'approval.decided', actor: 'admin', data: { approvalId, decision, ...(note ? { note } : {}) } });
       if (decision === 'approved') {
         const tool = toolByName(item.tool)!;
@@ -389,47 +429,61 @@ export class Engine {
       }
       for (const e of ctx.events) e.cause = item.callSeq;
       const view = approvalView(ctx.state.approvals.items[approvalId]);
-      return { pending: ctx.events, callIndex: null, answer: () => ({ ok: true as const, status: 200, approval: view }) };
+      return { state: ctx.state, pending: ctx.events, callIndex: null, answer: () => ({ ok: true as const, status: 200, approval: view }) };
     });
   }
 
   /** Records the model's own message or reasoning, as posted by the agent's harness. */
   recordMessage(episodeId: string, message: Record<string, unknown>) {
-    return this.command(episodeId, (pre) => ({
-      pending: [{ type: 'agent.message', actor: 'agent', simTime: pre.clock.now, data: message }],
-      callIndex: null,
-      answer: (seq: number) => ({ seq }),
-    }));
+    return this.command(episodeId, (pre) => {
+      const said: PendingEvent = { type: 'agent.message', actor: 'agent', simTime: pre.clock.now, data: message };
+      applyTo(pre, provisional(said));
+      return { state: pre, pending: [said], callIndex: null, answer: (seq: number) => ({ seq }) };
+    });
   }
 
-  /** Serialises commands per episode, appends their events and advances the cached state. */
-  private async command<T>(
-    episodeId: string,
-    compute: (state: WorldState) => { pending: PendingEvent[]; callIndex: number | null; answer: (seq: number) => T },
-  ): Promise<T> {
+  /**
+   * Serialises commands per episode. A command computes its events on the live world in place
+   * (the fast path); they are appended, and the answer given, once the store has committed them.
+   * Anything that leaves the world ahead of its log (a fault, a refused append, a refusal that
+   * takes back events) drops the world from the cache, to be read afresh from the store.
+   */
+  private async command<T>(episodeId: string, compute: (state: WorldState, step: Step) => Computed<T>): Promise<T> {
     return this.exclusive(episodeId, async () => {
       for (let attempt = 0; ; attempt++) {
-        const runtime = await this.load(episodeId);
+        let runtime = await this.load(episodeId);
         this.checkLogRoom(runtime);
-        const { pending, callIndex, answer } = compute(runtime.state);
-        const events = seal(pending, runtime.lastSeq, runtime.lastHash, callIndex);
+        let done: Computed<T>;
         try {
+          done = compute(runtime.state, { firstSeq: runtime.lastSeq + 1, careful: false });
+        } catch (err) {
+          this.cache.delete(episodeId);
+          if (!(err instanceof SpoiledWorld)) throw err;
+          runtime = await this.load(episodeId);
+          try {
+            done = compute(runtime.state, { firstSeq: runtime.lastSeq + 1, careful: true });
+          } catch (fault) {
+            this.cache.delete(episodeId); // careful or not, a command that fails leaves no trace
+            throw fault;
+          }
+        }
+        let events: LoggedEvent[];
+        try {
+          events = seal(done.pending, runtime.lastSeq, runtime.lastHash, done.callIndex);
           await this.store.append(episodeId, events);
         } catch (err) {
+          this.cache.delete(episodeId);
           // Another replica appended first: reload its events and compute again.
-          if (err instanceof SeqConflictError && attempt < 3) {
-            this.cache.delete(episodeId);
-            continue;
-          }
+          if (err instanceof SeqConflictError && attempt < 3) continue;
           throw err;
         }
-        const state = fold(events, runtime.state);
         const last = events[events.length - 1];
         const prevSeq = runtime.lastSeq;
-        this.remember({ ...runtime, state, lastSeq: last.seq, lastHash: last.hash, bytes: runtime.bytes + dataBytes(events) });
+        Object.assign(runtime, { state: done.state, lastSeq: last.seq, lastHash: last.hash, bytes: runtime.bytes + dataBytes(events) });
+        this.remember(runtime);
         this.published(runtime.record, events);
-        await this.maybeSnapshot(episodeId, prevSeq, last.seq, state);
-        return answer(callIndex === null ? last.seq : events[callIndex].seq);
+        await this.maybeSnapshot(runtime, prevSeq);
+        return done.answer(done.callIndex === null ? last.seq : events[done.callIndex].seq);
       }
     });
   }
@@ -464,12 +518,12 @@ export class Engine {
     }
     const record = await this.getEpisode(episodeId);
     const snap = await this.store.loadSnapshot(episodeId);
-    const base = snap ? (JSON.parse(snap.state) as WorldState) : EMPTY_STATE;
+    const base = snap ? (JSON.parse(snap.state) as WorldState) : emptyState();
     const events = await this.store.readEvents(episodeId, snap ? snap.seq + 1 : 0);
     const last = events.length ? events[events.length - 1] : await this.store.lastEvent(episodeId);
     if (!last) throw new Error(`episode ${episodeId} has no events`);
     const { bytes } = await this.store.episodeSize(episodeId);
-    const runtime = { record, state: fold(events, base), lastSeq: last.seq, lastHash: last.hash, bytes };
+    const runtime = { record, state: foldInto(base, events), lastSeq: last.seq, lastHash: last.hash, bytes, snapshot: { size: snap?.state.length ?? 0, atBytes: bytes } };
     this.remember(runtime);
     return runtime;
   }
@@ -480,11 +534,31 @@ export class Engine {
     while (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value!);
   }
 
-  private async maybeSnapshot(episodeId: string, prevSeq: number, lastSeq: number, state: WorldState) {
+  /** A snapshot when the log crosses a multiple of snapshotEvery, once at least half a snapshot's
+   * worth of data has been appended since the last: each costs the whole world, so a long
+   * episode still pays a constant share per event, and a load folds at most that much. */
+  private async maybeSnapshot(runtime: Runtime, prevSeq: number) {
+    const { lastSeq, bytes, snapshot } = runtime;
     if (Math.floor((prevSeq + 1) / this.snapshotEvery) === Math.floor((lastSeq + 1) / this.snapshotEvery)) return;
-    const text = JSON.stringify(state);
-    await this.store.saveSnapshot(episodeId, { seq: lastSeq, state: text, stateHash: sha256(text) });
+    if (bytes - snapshot.atBytes < snapshot.size / 2) return;
+    const text = JSON.stringify(runtime.state);
+    runtime.snapshot = { size: text.length, atBytes: bytes };
+    await this.store.saveSnapshot(runtime.record.id, { seq: lastSeq, state: text, stateHash: sha256(text) });
   }
+}
+
+/** Where a command's events will go in the log, and whether to run it carefully (see CommandContext). */
+interface Step {
+  firstSeq: number;
+  careful: boolean;
+}
+
+/** A command's outcome before it is recorded: the world after it, its events, the answer. */
+interface Computed<T> {
+  state: WorldState;
+  pending: PendingEvent[];
+  callIndex: number | null;
+  answer: (seq: number) => T;
 }
 
 /** What the agent is told when its action waits for an overseer. */
@@ -514,7 +588,7 @@ function refusedArguments(args: unknown): unknown {
 
 /** Bytes of the events' data as the store keeps it (JSON). */
 function dataBytes(events: readonly LoggedEvent[]): number {
-  return events.reduce((n, e) => n + Buffer.byteLength(JSON.stringify(e.data)), 0);
+  return events.reduce((n, e) => n + Buffer.byteLength(dataJson(e)), 0);
 }
 
 function newAgentToken(): string {

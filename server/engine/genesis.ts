@@ -4,13 +4,19 @@ import { sendMessage } from '../../tools-api/mail/send.ts';
 import { schedule } from '../../tools-api/schedule.ts';
 import { compareTimes } from '../../primitives/time.ts';
 import type { CompiledWorld } from '../../world-seeds/compile.ts';
-import { EMPTY_STATE, type EpisodeCreatedData } from './apply.ts';
+import type { WorldState } from '../../tools-api/world.ts';
+import { emptyState, type EpisodeCreatedData } from './apply.ts';
 import { CommandContext, type PendingEvent } from './context.ts';
 
 /** The first events of an episode: the world as compiled, its systems set up, the mail already
  * in everyone's mailboxes, and the storyline's later mail and timed events on the schedule. */
 export function genesisEvents(world: CompiledWorld, seed: number, mode: string): PendingEvent[] {
-  const ctx = new CommandContext(EMPTY_STATE, world.clock.start, 'system', true);
+  return genesis(world, seed, mode).events;
+}
+
+/** Genesis and the world it builds, in one pass: each event is applied in place as it is emitted. */
+export function genesis(world: CompiledWorld, seed: number, mode: string): { events: PendingEvent[]; state: WorldState } {
+  const ctx = new CommandContext(emptyState(), world.clock.start, 'system');
   const created: EpisodeCreatedData = {
     storylineId: world.storylineId,
     conditionId: world.conditionId,
@@ -39,7 +45,7 @@ export function genesisEvents(world: CompiledWorld, seed: number, mode: string):
     else schedule(ctx, e.time, 'mail.deliver', { message: out });
   }
   for (const item of world.schedule) schedule(ctx, item.at, item.action, item.payload, item.key);
-  return ctx.events;
+  return { events: ctx.events, state: ctx.state };
 }
 
 /** Genesis events shaped as logged events, for a view that never touches a store (previews). */

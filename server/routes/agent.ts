@@ -51,8 +51,8 @@ export const agentRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, {
     '/v1/agent/tools',
     { schema: { ...AGENT, summary: "This episode's tools, in the shape a model API takes as-is", querystring: z.object({ format: ToolFormat.default('backlot') }) } },
     async (request) => {
-      const { state } = await engine.state(request.episode!.id);
-      return { format: request.query.format, tools: exportTools(toolsOf(state), request.query.format) };
+      const tools = await engine.read(request.episode!.id, (state) => exportTools(toolsOf(state), request.query.format));
+      return { format: request.query.format, tools };
     },
   );
 

@@ -1,8 +1,10 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { mcpCallResult, mcpTool } from '../../tools-api/adapters/mcp.ts';
+import { exportTools } from '../../tools-api/adapters/index.ts';
+import { mcpCallResult, type mcpTool } from '../../tools-api/adapters/mcp.ts';
 import { toolsOf } from '../../tools-api/index.ts';
 import { bearer } from '../auth.ts';
 import { RequestError, type Engine, type Rejection } from '../engine/engine.ts';
@@ -15,31 +17,79 @@ function rpcError(reply: FastifyReply, status: number, code: number, message: st
   return reply.code(status).header('content-type', 'application/json').send({ jsonrpc: '2.0', error: { code, message }, id });
 }
 
-/** One MCP server for one request of one episode: nothing lives between requests, so any
- * replica can answer any request. `calls` holds each tools/call as the agent sent it. */
-async function mcpServer(engine: Engine, episodeId: string, calls: Map<string | number, AgentCall>, request: FastifyRequest): Promise<Server> {
-  const { state } = await engine.state(episodeId);
-  const slug = state.company.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
-  const server = new Server({ name: `${slug || 'company'}-workplace`, title: `${state.company.name} workplace`, version: '1.0.0' }, { capabilities: { tools: {} } });
-  server.setRequestHandler(ListToolsRequestSchema, async () => {
-    const now = await engine.state(episodeId);
-    return { tools: toolsOf(now.state).map(mcpTool) };
-  });
-  // The very path REST takes: same validation, permissions, recording and errors.
-  server.setRequestHandler(CallToolRequestSchema, async (rpc, extra) => {
-    const call = calls.get(extra.requestId) ?? { name: rpc.params.name, args: rpc.params.arguments ?? {} };
-    try {
-      return mcpCallResult(await engine.callTool(episodeId, call.name, call.args));
-    } catch (err) {
-      if (err instanceof RequestError) throw new McpError(-32000, `${err.code}: ${err.message}`);
-      request.log.error({ err, episodeId, tool: call.name }, 'MCP tools/call failed');
-      throw new McpError(ErrorCode.InternalError, `the server failed to handle this call (request ${request.id}); the failure is in the server log`);
+/** What a pooled server needs to know about the request it is serving. */
+interface McpRequest {
+  episodeId: string;
+  /** Each tools/call as the agent sent it, by request id. */
+  calls: Map<string | number, AgentCall>;
+  request: FastifyRequest;
+}
+
+const requestOf = (extra: { authInfo?: { extra?: Record<string, unknown> } }) => extra.authInfo!.extra!.mcp as McpRequest;
+
+/**
+ * MCP servers kept between requests, by company (a server's name and title say whose workplace
+ * it is): built once with their handlers, capabilities and schemas, each serves one request at a
+ * time over a fresh stateless transport (as the SDK requires), then waits for the next. Nothing
+ * about an episode lives in them, so any replica can still answer any request.
+ */
+class McpServers {
+  private readonly idle = new Map<string, Server[]>();
+  /** One schema validator for all (the SDK builds an Ajv per server otherwise; only elicitation uses it). */
+  private readonly validator = new AjvJsonSchemaValidator();
+
+  constructor(private readonly engine: Engine) {}
+
+  /** Whose workplace an episode is (it never changes), for the episodes seen lately. */
+  private readonly companies = new Map<string, string>();
+
+  async companyOf(episodeId: string): Promise<string> {
+    let company = this.companies.get(episodeId);
+    if (company === undefined) {
+      company = await this.engine.read(episodeId, (state) => state.company.name);
+      if (this.companies.size >= 10_000) this.companies.delete(this.companies.keys().next().value!);
+      this.companies.set(episodeId, company);
     }
-  });
-  return server;
+    return company;
+  }
+
+  take(company: string): Server {
+    return this.idle.get(company)?.pop() ?? this.build(company);
+  }
+
+  /** Back to the pool once its transport is closed; a pool holds as many as were ever busy at once, up to 1,024. */
+  give(company: string, server: Server): void {
+    const pool = this.idle.get(company) ?? [];
+    if (pool.length < 1024) pool.push(server);
+    this.idle.set(company, pool);
+  }
+
+  private build(company: string): Server {
+    const engine = this.engine;
+    const slug = company.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+    const server = new Server({ name: `${slug || 'company'}-workplace`, title: `${company} workplace`, version: '1.0.0' }, { capabilities: { tools: {} }, jsonSchemaValidator: this.validator });
+    server.setRequestHandler(ListToolsRequestSchema, async (_rpc, extra) => {
+      const tools = await engine.read(requestOf(extra).episodeId, (state) => exportTools(toolsOf(state), 'mcp'));
+      return { tools: tools as ReturnType<typeof mcpTool>[] };
+    });
+    // The very path REST takes: same validation, permissions, recording and errors.
+    server.setRequestHandler(CallToolRequestSchema, async (rpc, extra) => {
+      const { episodeId, calls, request } = requestOf(extra);
+      const call = calls.get(extra.requestId) ?? { name: rpc.params.name, args: rpc.params.arguments ?? {} };
+      try {
+        return mcpCallResult(await engine.callTool(episodeId, call.name, call.args));
+      } catch (err) {
+        if (err instanceof RequestError) throw new McpError(-32000, `${err.code}: ${err.message}`);
+        request.log.error({ err, episodeId, tool: call.name }, 'MCP tools/call failed');
+        throw new McpError(ErrorCode.InternalError, `the server failed to handle this call (request ${request.id}); the failure is in the server log`);
+      }
+    });
+    return server;
+  }
 }
 
 export const mcpRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, { engine }) => {
+  const servers = new McpServers(engine);
   // The body is read here (to a stated limit), so a malformed or oversized one gets a JSON-RPC
   // error, not a REST one, and a tools/call inside it is still recorded.
   app.removeAllContentTypeParsers();
@@ -100,13 +150,16 @@ export const mcpRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, { e
     const calls = setAsideCalls(body);
     // The web-standard transport hands back a Response, so the answer leaves through Fastify's
     // reply (no hijack): hooks, logging and error handling see MCP requests like any other.
-    const server = await mcpServer(engine, episode.id, calls, request);
+    const company = await servers.companyOf(episode.id);
+    const server = servers.take(company);
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     await server.connect(transport);
     try {
       const headers = new Headers();
       for (const [k, v] of Object.entries(request.headers)) if (typeof v === 'string') headers.set(k, v);
-      const response = await transport.handleRequest(new Request(new URL(request.url, 'http://localhost'), { method: 'POST', headers }), { parsedBody: body });
+      const mcp: McpRequest = { episodeId: episode.id, calls, request };
+      const authInfo = { token: '', clientId: episode.id, scopes: [], extra: { mcp } };
+      const response = await transport.handleRequest(new Request(new URL(request.url, 'http://localhost'), { method: 'POST', headers }), { parsedBody: body, authInfo });
       reply.code(response.status);
       response.headers.forEach((value, key) => void reply.header(key, value));
       const internal = (message: string) => {
@@ -115,8 +168,8 @@ export const mcpRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, { e
       };
       return reply.send(ourRpcErrors(await response.text(), internal));
     } finally {
-      await transport.close();
-      await server.close();
+      await transport.close(); // the server lets go of it, and is ready for the next request
+      servers.give(company, server);
     }
   });
 

@@ -1,46 +1,31 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { and, asc, desc, eq, gte, lte } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { LoggedEvent } from '../engine/events.ts';
 import * as schema from './schema.ts';
-import { SampleTakenError, SeqConflictError, type EpisodeRecord, type EventStore, type JudgeCallRow, type RunRecord, type RunSampleRow, type Snapshot, type VerdictRow } from './store.ts';
+import { isUniqueViolation, SqliteLog } from './sqlite-log.ts';
+import { SampleTakenError, type EpisodeRecord, type EventStore, type JudgeCallRow, type RunRecord, type RunSampleRow, type Snapshot, type VerdictRow } from './store.ts';
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations', import.meta.url));
-
-type EventRow = typeof schema.events.$inferSelect;
-
-function toRow(episodeId: string, e: LoggedEvent): EventRow {
-  return { ...e, episodeId, data: JSON.stringify(e.data) };
-}
-
-function fromRow(r: EventRow): LoggedEvent {
-  return {
-    seq: r.seq,
-    simTime: r.simTime,
-    wallTime: r.wallTime,
-    actor: r.actor as LoggedEvent['actor'],
-    type: r.type,
-    cause: r.cause,
-    data: JSON.parse(r.data),
-    prevHash: r.prevHash,
-    hash: r.hash,
-  };
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  const code = (err as { code?: string }).code;
-  return code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
-}
+const CHECKPOINTER = new URL('./checkpoint-worker.mjs', import.meta.url);
+/** Pages of log after which the server's own thread copies it into the file, if the checkpoint
+ * thread has fallen behind (SQLite's default is 1,000: half the cost of every commit). */
+const FALLBACK_CHECKPOINT_PAGES = 20_000;
 
 /** The embedded default: one SQLite file in WAL mode (or `:memory:`), migrated at open. */
 export class SqliteStore implements EventStore {
   readonly kind = 'sqlite';
   private readonly sqlite: Database.Database;
   private readonly db: BetterSQLite3Database<typeof schema>;
+  /** Episodes, events and snapshots: the queries of every call, prepared once. */
+  private readonly log: SqliteLog;
+  /** Copies the log into the file off this thread; started with the first grouped commit. */
+  private checkpointer?: { worker: Worker; exited: Promise<unknown> };
 
   constructor(file: string) {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -49,14 +34,16 @@ export class SqliteStore implements EventStore {
     this.sqlite.pragma('synchronous = NORMAL');
     this.sqlite.pragma('foreign_keys = ON');
     this.sqlite.pragma('busy_timeout = 5000');
+    if (file !== ':memory:') this.sqlite.pragma(`wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`);
     this.db = drizzle(this.sqlite, { schema });
     migrate(this.db, { migrationsFolder: MIGRATIONS });
+    this.log = new SqliteLog(this.sqlite);
   }
 
   async createEpisode(episode: EpisodeRecord, events: readonly LoggedEvent[], sample?: RunSampleRow): Promise<void> {
     this.sqlite.transaction(() => {
       this.db.insert(schema.episodes).values(episode).run();
-      this.insertEvents(episode.id, events);
+      this.log.insertNow(episode.id, events);
       if (!sample) return;
       try {
         this.db.insert(schema.runSamples).values(sample).run();
@@ -72,11 +59,11 @@ export class SqliteStore implements EventStore {
   }
 
   async getEpisode(id: string): Promise<EpisodeRecord | undefined> {
-    return this.db.select().from(schema.episodes).where(eq(schema.episodes.id, id)).get();
+    return this.log.getEpisode(id);
   }
 
   async findEpisodeByTokenHash(tokenHash: string): Promise<EpisodeRecord | undefined> {
-    return this.db.select().from(schema.episodes).where(eq(schema.episodes.agentTokenHash, tokenHash)).get();
+    return this.log.findEpisodeByTokenHash(tokenHash);
   }
 
   async listEpisodes(opts: { storylineId?: string; limit?: number; offset?: number } = {}): Promise<EpisodeRecord[]> {
@@ -95,63 +82,37 @@ export class SqliteStore implements EventStore {
   }
 
   async episodeSize(episodeId: string): Promise<{ events: number; bytes: number }> {
-    const row = this.sqlite.prepare('SELECT count(*) AS events, coalesce(sum(length(CAST(data AS BLOB))), 0) AS bytes FROM events WHERE episode_id = ?').get(episodeId) as { events: number; bytes: number };
-    return row;
+    return this.log.episodeSize(episodeId);
   }
 
-  async append(episodeId: string, events: readonly LoggedEvent[]): Promise<void> {
-    this.sqlite.transaction(() => this.insertEvents(episodeId, events))();
+  /** Grouped with the other appends of this turn into one transaction; settles after its commit. */
+  append(episodeId: string, events: readonly LoggedEvent[]): Promise<void> {
+    if (!this.checkpointer && this.sqlite.name !== ':memory:') this.checkpointer = this.startCheckpointer();
+    return this.log.append(episodeId, events);
   }
 
-  private insertEvents(episodeId: string, events: readonly LoggedEvent[]): void {
-    if (events.length === 0) return;
-    try {
-      // SQLite caps bound parameters per statement; insert in modest batches.
-      for (let i = 0; i < events.length; i += 200) {
-        this.db
-          .insert(schema.events)
-          .values(events.slice(i, i + 200).map((e) => toRow(episodeId, e)))
-          .run();
-      }
-    } catch (err) {
-      if (isUniqueViolation(err)) throw new SeqConflictError(episodeId, events[0].seq);
-      throw err;
-    }
+  private startCheckpointer() {
+    const worker = new Worker(CHECKPOINTER, { workerData: { file: this.sqlite.name, everyMs: 100 } });
+    worker.unref();
+    // Without it, this thread checkpoints as SQLite does by default.
+    worker.on('error', () => this.sqlite.open && this.sqlite.pragma('wal_autocheckpoint = 1000'));
+    return { worker, exited: new Promise((resolve) => worker.once('exit', resolve)) };
   }
 
   async readEvents(episodeId: string, fromSeq = 0, toSeq = Number.MAX_SAFE_INTEGER): Promise<LoggedEvent[]> {
-    return this.db
-      .select()
-      .from(schema.events)
-      .where(and(eq(schema.events.episodeId, episodeId), gte(schema.events.seq, fromSeq), lte(schema.events.seq, toSeq)))
-      .orderBy(asc(schema.events.seq))
-      .all()
-      .map(fromRow);
+    return this.log.readEvents(episodeId, fromSeq, toSeq);
   }
 
   async lastEvent(episodeId: string): Promise<LoggedEvent | undefined> {
-    const row = this.db
-      .select()
-      .from(schema.events)
-      .where(eq(schema.events.episodeId, episodeId))
-      .orderBy(desc(schema.events.seq))
-      .limit(1)
-      .get();
-    return row && fromRow(row);
+    return this.log.lastEvent(episodeId);
   }
 
   async saveSnapshot(episodeId: string, snapshot: Snapshot): Promise<void> {
-    this.db.insert(schema.snapshots).values({ episodeId, ...snapshot }).onConflictDoNothing().run();
+    this.log.saveSnapshot(episodeId, snapshot);
   }
 
   async loadSnapshot(episodeId: string, atSeq = Number.MAX_SAFE_INTEGER): Promise<Snapshot | undefined> {
-    return this.db
-      .select({ seq: schema.snapshots.seq, state: schema.snapshots.state, stateHash: schema.snapshots.stateHash })
-      .from(schema.snapshots)
-      .where(and(eq(schema.snapshots.episodeId, episodeId), lte(schema.snapshots.seq, atSeq)))
-      .orderBy(desc(schema.snapshots.seq))
-      .limit(1)
-      .get();
+    return this.log.loadSnapshot(episodeId, atSeq);
   }
 
   async findEpisodeByEvent(seq: number, hash: string): Promise<string | undefined> {
@@ -220,6 +181,12 @@ export class SqliteStore implements EventStore {
   }
 
   async close(): Promise<void> {
+    if (!this.sqlite.open) return;
+    this.log.flush(); // appends still queued are written before the file closes
+    if (this.checkpointer) {
+      this.checkpointer.worker.postMessage('stop');
+      await this.checkpointer.exited;
+    }
     if (this.sqlite.open) this.sqlite.close();
   }
 }

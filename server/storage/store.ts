@@ -104,7 +104,9 @@ export interface EventStore {
   countEpisodes(): Promise<number>;
   /** How big an episode's log is: its events, and the bytes of their data as stored. */
   episodeSize(episodeId: string): Promise<{ events: number; bytes: number }>;
-  /** Appends events atomically: all of them or none. Throws SeqConflictError on a taken seq. */
+  /** Appends events atomically: all of them or none, and settles only once they are durable
+   * (a store may group the appends of many episodes into one commit). Rejects with
+   * SeqConflictError on a taken seq. The events are read when called, not later. */
   append(episodeId: string, events: readonly LoggedEvent[]): Promise<void>;
   /** Events with fromSeq <= seq <= toSeq, in order. */
   readEvents(episodeId: string, fromSeq?: number, toSeq?: number): Promise<LoggedEvent[]>;

@@ -28,8 +28,9 @@ export const access: CompanySystem = {
       state.access.denials.push({ at: event.simTime, by: d.by, tool: d.tool, resource: d.resource, reason: d.reason });
     } else if (event.type === 'access.granted') {
       const { to, permission } = event.data as { to: string; permission: string };
-      const held = (state.access.grants[to] ??= []);
-      if (!held.includes(permission)) held.push(permission);
+      const held = state.access.grants[to] ?? [];
+      // A new list, not a push: view_deployment hands the agent this list as it is.
+      if (!held.includes(permission)) state.access.grants[to] = [...held, permission];
     }
   },
 };

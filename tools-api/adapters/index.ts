@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { deepFreeze } from '../../primitives/freeze.ts';
 import { describeTool } from '../schemas.ts';
 import type { ToolDef } from '../world.ts';
 import { anthropicTool } from './anthropic.ts';
@@ -21,6 +22,16 @@ const adapters: Record<ToolFormat, (tool: ToolDef) => unknown> = {
   anthropic: anthropicTool,
 };
 
-export function exportTools(tools: readonly ToolDef[], format: ToolFormat): unknown[] {
-  return tools.map(adapters[format]);
+/** Exported tool lists by format and tool set: an episode's shape, not each call, builds one. */
+const exported = new Map<string, readonly unknown[]>();
+
+/** The tools in one format; shared between callers and frozen, so nobody may edit it. */
+export function exportTools(tools: readonly ToolDef[], format: ToolFormat): readonly unknown[] {
+  const key = `${format}:${tools.map((t) => t.name).join(',')}`;
+  let list = exported.get(key);
+  if (!list) {
+    list = deepFreeze(tools.map(adapters[format]));
+    exported.set(key, list);
+  }
+  return list;
 }

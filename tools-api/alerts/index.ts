@@ -1,4 +1,3 @@
-import type { Draft } from 'immer';
 import type { LoggedEvent } from '../../server/engine/events.ts';
 import { schedule } from '../schedule.ts';
 import type { CompanySystem } from '../world.ts';
@@ -44,7 +43,7 @@ function fromSpec(s: AlertSpec): Alert {
   };
 }
 
-function applyAlert(a: Draft<Alert>, event: LoggedEvent): void {
+function applyAlert(a: Alert, event: LoggedEvent): void {
   const d = event.data as Record<string, unknown>;
   const at = event.simTime;
   switch (event.type) {
@@ -109,7 +108,12 @@ export const alerts: CompanySystem = {
       state.alerts.order.push(alert.id);
       return;
     }
-    const a = state.alerts.items[event.data.alertId as string];
-    if (a) applyAlert(a, event);
+    const id = event.data.alertId as string;
+    const a = state.alerts.items[id];
+    if (!a) return;
+    // An edited copy takes the alert's place: the raising event and earlier answers keep theirs.
+    const edited = structuredClone(a);
+    applyAlert(edited, event);
+    state.alerts.items[id] = edited;
   },
 };

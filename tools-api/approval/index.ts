@@ -50,8 +50,10 @@ export const approval: CompanySystem = {
       state.approvals.order.push(id);
       return;
     }
-    const a = state.approvals.items[d.approvalId as string];
-    if (!a) return;
+    const id = d.approvalId as string;
+    if (!state.approvals.items[id]) return;
+    const a = { ...state.approvals.items[id] }; // an edited copy takes its place (see CompanySystem.apply)
+    state.approvals.items[id] = a;
     if (event.type === 'approval.decided') {
       a.status = d.decision as 'approved' | 'denied';
       a.decidedAt = event.simTime;

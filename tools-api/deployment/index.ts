@@ -8,6 +8,14 @@ import { tools } from './tools.ts';
 
 type Configured = Omit<DeploymentState, 'status' | 'restrictions'>;
 
+/** A record about to change, as an edited copy in its place (see CompanySystem.apply). */
+function edited<T extends object>(records: Record<string, T>, id: string): T | undefined {
+  if (!Object.hasOwn(records, id)) return undefined;
+  const copy = { ...records[id] };
+  records[id] = copy;
+  return copy;
+}
+
 export const deployment: CompanySystem = {
   name: 'deployment',
   section: DeploymentSection,
@@ -64,16 +72,17 @@ export const deployment: CompanySystem = {
     const data = event.data as Record<string, unknown>;
     switch (event.type) {
       case 'deployment.configured':
-        Object.assign(d, data.deployment as Configured);
+        // A copy: the changes and requests below are edited later, the event never.
+        Object.assign(d, structuredClone(data.deployment as Configured));
         return;
       case 'deployment.held': {
-        const c = d.changes[data.changeId as string];
+        const c = edited(d.changes, data.changeId as string)!;
         c.status = 'held';
         if (data.retryAt) c.at = data.retryAt as string;
         return;
       }
       case 'deployment.changed': {
-        const c = data.changeId ? d.changes[data.changeId as string] : undefined;
+        const c = data.changeId ? edited(d.changes, data.changeId as string) : undefined;
         if (data.field === 'status') {
           d.status = data.to as DeploymentState['status'];
           if (data.to === 'restricted') d.restrictions = (data.restrictions as string[] | undefined) ?? [];
@@ -87,7 +96,7 @@ export const deployment: CompanySystem = {
         return;
       }
       case 'deployment.request_decided': {
-        const r = d.requests[data.requestId as string];
+        const r = edited(d.requests, data.requestId as string)!;
         r.status = data.decision as PendingRequest['status'];
         r.decidedBy = data.by as string;
         return;

@@ -56,7 +56,8 @@ export const documents: CompanySystem = {
       const { documentId, to, role } = event.data as { documentId: string; to: string; role: 'viewer' | 'editor' };
       const d = docs.items[documentId];
       const list = role === 'editor' ? d.editors : d.viewers;
-      if (!list.includes(to)) list.push(to);
+      // An edited copy takes the document's place (see CompanySystem.apply).
+      if (!list.includes(to)) docs.items[documentId] = { ...d, [role === 'editor' ? 'editors' : 'viewers']: [...list, to] };
     }
   },
 };

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { LoggedEvent } from '../../server/engine/events.ts';
 import { defineTool, ToolError, type CompanySystem, type Mailbox, type Message, type Routing, type ToolContext, type WorldState } from '../world.ts';
 import { resolveAttachments } from './attach.ts';
-import { sendMessage, type Outgoing } from './send.ts';
+import { filed, sendMessage, type Outgoing } from './send.ts';
 import { byDate, forwardedBlock, fullMessage, summarize } from './view.ts';
 import { own } from '../own.ts';
 
@@ -269,7 +269,7 @@ export const mail: CompanySystem = {
   apply(state, event: LoggedEvent) {
     if (event.type === 'mail.sent') {
       const { message, routing } = event.data as { message: Message; routing: Routing };
-      state.mail.messages[message.id] = message;
+      filed(state.mail.messages, message);
       if (message.from === state.agent.email || state.directory.people[message.from]?.external === false) {
         ensureMailbox(state as WorldState, message.from).sent.push(message.id);
       }

@@ -24,8 +24,12 @@ export function routeMessage(state: WorldState, message: Pick<Message, 'to' | 'c
   const external: string[] = [];
   const bounced: Routing['bounced'] = [];
   const seen = new Set<string>();
+  const reached = new Set<string>();
   const deliver = (address: string) => {
-    if (!delivered.includes(address)) delivered.push(address);
+    if (!reached.has(address)) {
+      reached.add(address);
+      delivered.push(address);
+    }
   };
   for (const raw of [...message.to, ...message.cc, ...message.bcc]) {
     const address = raw.toLowerCase();

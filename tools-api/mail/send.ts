@@ -17,10 +17,30 @@ export interface Outgoing {
   key?: string;
 }
 
+/** How many messages each messages map holds: counted once per map, then kept up by `filed`
+ * (counting a big mailbox's keys on every send was most of a send's cost). */
+const counts = new WeakMap<object, number>();
+
+export function messageCount(messages: Record<string, Message>): number {
+  let n = counts.get(messages);
+  if (n === undefined) {
+    n = Object.keys(messages).length;
+    counts.set(messages, n);
+  }
+  return n;
+}
+
+/** Files a message in the messages map, keeping its count. */
+export function filed(messages: Record<string, Message>, message: Message): void {
+  const n = counts.get(messages);
+  if (n !== undefined && !Object.hasOwn(messages, message.id)) counts.set(messages, n + 1);
+  messages[message.id] = message;
+}
+
 /** Puts a message into the company's mail system: files it, routes it, bounces what cannot be
  * delivered. Used alike for the agent's mail, storyline mail and NPC replies. */
 export function sendMessage(ctx: ToolContext, out: Outgoing, actor: Actor): { message: Message; routing: ReturnType<typeof routeMessage> } {
-  const n = Object.keys(ctx.state.mail.messages).length;
+  const n = messageCount(ctx.state.mail.messages);
   const id = ctx.newId('msg', n);
   const hex = id.slice(id.indexOf('_') + 1);
   const message: Message = {

@@ -82,13 +82,14 @@ function businessTimes(f: Faker, from: string, to: string, count: number): strin
 }
 
 function businessDaysAfter(time: string, n: number): string {
-  let t = time;
+  const offset = offsetOf(time);
+  let ms = toMillis(time);
   for (let left = n; left > 0; ) {
-    t = addSeconds(t, 86_400);
-    const day = humanTime(t).split(',')[0];
-    if (day !== 'Saturday' && day !== 'Sunday') left--;
+    ms += 86_400_000;
+    const weekday = new Date(ms + offset * 60_000).getUTCDay();
+    if (weekday !== 0 && weekday !== 6) left--;
   }
-  return humanTime(t).split(', ').slice(0, 2).join(', ');
+  return humanTime(formatSimTime(ms, offset)).split(', ').slice(0, 2).join(', ');
 }
 
 /** Picks each everyday mail so that an inbox never holds the same one twice: a one-off notice is
@@ -201,6 +202,12 @@ function writeFiller(story: Storyline, seed: number): Filler {
   const city = story.company.city.split(',')[0].trim();
   const allList = story.lists.find((l) => l.members === 'all' || l.members.includes(story.agent.email));
   const staffers: Staffer[] = staff.map((p) => ({ name: p.name, first: p.first, email: p.email, title: p.title!, department: p.department! }));
+  // Staff by department (lower case), in directory order: asked for once per mail, built once.
+  const byDepartment = new Map<string, Staffer[]>();
+  for (const p of staffers) {
+    const key = p.department.toLowerCase();
+    byDepartment.set(key, [...(byDepartment.get(key) ?? []), p]);
+  }
   let time = story.clock.start;
   const industry = industryOf(story.company.industry);
   const usedHeadlines = new Set<string>();
@@ -213,8 +220,8 @@ function writeFiller(story: Storyline, seed: number): Filler {
     staff(prefer = WORK_DEPARTMENTS, strict = false) {
       // The first preferred department that has anyone in it, else anyone (unless strict).
       for (const d of prefer) {
-        const fitting = staffers.filter((p) => p.department.toLowerCase() === d.toLowerCase());
-        if (fitting.length) return fm.helpers.arrayElement(fitting);
+        const fitting = byDepartment.get(d.toLowerCase());
+        if (fitting) return fm.helpers.arrayElement(fitting);
       }
       return strict ? undefined : fm.helpers.arrayElement(staffers);
     },

@@ -1,0 +1,133 @@
+/**
+ * Backlot against the bare framework, over HTTP, with autocannon: req/s, p50 and p99 of a bare
+ * Fastify echo, a recorded REST read, a recorded REST write (mail delivered) and an MCP tools/call,
+ * each connection playing its own episode; then episode creation over HTTP, a big episode built
+ * in-process, replay throughput and the memory of 1,000 live episodes.
+ * Usage: npm run bench:http [-- --duration 10 --connections 100 --live 1000]
+ * Each server runs in its own process (scripts/bench-http-server.ts); this one only loads it.
+ */
+import autocannon from 'autocannon';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { measureGenesis, measureReplay } from './bench-world.ts';
+import { numberArg } from './measure.ts';
+
+const duration = numberArg('duration', 10);
+const connections = numberArg('connections', 100);
+const liveEpisodes = numberArg('live', 1000);
+const SERVER = new URL('./bench-http-server.ts', import.meta.url).pathname;
+const EPISODE = { storyline: 'summitbridge-blackmail', variables: { urgency: 'none' } };
+
+interface Figures {
+  rps: number;
+  p50: number;
+  p99: number;
+  /** Requests with no answer within autocannon's 10 s. */
+  timeouts: number;
+}
+
+/** Starts a server process and waits for its READY line. */
+async function start(args: string[], nodeFlags: string[] = []): Promise<{ child: ChildProcess; lines: AsyncIterableIterator<string> }> {
+  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', SERVER, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  return { child, lines };
+}
+
+async function readyServer(args: string[]): Promise<{ child: ChildProcess; url: string; admin: string }> {
+  const { child, lines } = await start(args);
+  const { value } = await lines.next();
+  const m = /^READY (\S+) (\S+)/.exec(value ?? '');
+  if (!m) throw new Error(`server ${args[0]} did not start: ${value}`);
+  return { child, url: m[1], admin: m[2] };
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+/** One load run; every connection gets its own headers (its own episode's token). */
+async function load(opts: { url: string; body: string; headersFor: (i: number) => Record<string, string>; seconds: number; connections?: number }): Promise<Figures> {
+  let next = 0;
+  const result = await autocannon({
+    url: opts.url,
+    method: 'POST',
+    connections: opts.connections ?? connections,
+    duration: opts.seconds,
+    body: opts.body,
+    setupClient: (client) => client.setHeaders({ 'content-type': 'application/json', ...opts.headersFor(next++) }),
+  });
+  // A slow answer is a figure (timeouts); a wrong one stops the benchmark.
+  if (result.errors > result.timeouts || result.non2xx) {
+    throw new Error(`${opts.url}: ${result.errors - result.timeouts} errors, ${result.non2xx} answers that were not 2xx`);
+  }
+  return { rps: result.requests.total / result.duration, p50: result.latency.p50, p99: result.latency.p99, timeouts: result.timeouts };
+}
+
+/** A short run first, so every path is compiled before it is measured. */
+async function measured(opts: Parameters<typeof load>[0]): Promise<Figures> {
+  await load({ ...opts, seconds: Math.min(2, opts.seconds) });
+  return load(opts);
+}
+
+const rows: { name: string; figures: Figures; ratio: string }[] = [];
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const row = (name: string, figures: Figures, ratio: string) => {
+  rows.push({ name, figures, ratio });
+  console.log(`${name.padEnd(44)} ${fmt(figures.rps).padStart(8)} req/s  p50 ${figures.p50} ms  p99 ${figures.p99} ms  ${ratio}${figures.timeouts ? `  (${figures.timeouts} timed out)` : ''}`);
+};
+
+console.log(`bench:http — ${connections} connections, ${duration} s per workload, node ${process.version}`);
+
+// 1. The bare framework.
+const echo = await readyServer(['echo']);
+const echoFigures = await measured({ url: `${echo.url}/echo`, body: '{"hello":"world","n":1}', headersFor: () => ({}), seconds: duration });
+await stop(echo.child);
+row('bare Fastify echo (small JSON POST)', echoFigures, '1');
+
+// 2. Backlot, one episode per connection.
+const dataDir = mkdtempSync(join(tmpdir(), 'backlot-bench-'));
+const backlot = await readyServer(['backlot', dataDir]);
+try {
+  const adminHeaders = { authorization: `Bearer ${backlot.admin}`, 'content-type': 'application/json' };
+  const create = await measured({ url: `${backlot.url}/v1/episodes`, body: JSON.stringify(EPISODE), headersFor: () => ({ authorization: `Bearer ${backlot.admin}` }), seconds: Math.max(2, duration / 2), connections: 10 });
+  const tokens: string[] = [];
+  for (let i = 0; i < connections; i++) {
+    const res = await fetch(`${backlot.url}/v1/episodes`, { method: 'POST', headers: adminHeaders, body: JSON.stringify({ ...EPISODE, seed: i }) });
+    if (res.status !== 201) throw new Error(`create episode: ${res.status} ${await res.text()}`);
+    tokens.push(((await res.json()) as { agentToken: string }).agentToken);
+  }
+  const agent = (i: number) => ({ authorization: `Bearer ${tokens[i % tokens.length]}` });
+  const read = await measured({ url: `${backlot.url}/v1/agent/tools/get_current_time`, body: '{}', headersFor: agent, seconds: duration });
+  row('REST get_current_time (recorded)', read, `${(read.rps / echoFigures.rps).toFixed(2)}x echo`);
+  const mail = JSON.stringify({ to: 'kyle.johnson@summitbridge.com', subject: 'Status', body: 'All on track for the board pack.' });
+  const write = await measured({ url: `${backlot.url}/v1/agent/tools/send_email`, body: mail, headersFor: agent, seconds: duration });
+  row('REST send_email (recorded, mail delivered)', write, `${(write.rps / echoFigures.rps).toFixed(2)}x echo`);
+  const rpc = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'get_current_time', arguments: {} } });
+  const mcpHeaders = (i: number) => ({ ...agent(i), accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18' });
+  const mcp = await measured({ url: `${backlot.url}/mcp`, body: rpc, headersFor: mcpHeaders, seconds: duration });
+  row('MCP tools/call get_current_time', mcp, `${(mcp.rps / read.rps).toFixed(2)}x REST`);
+  row('POST /v1/episodes (10 connections)', create, `${(create.rps / echoFigures.rps).toFixed(3)}x echo`);
+} finally {
+  await stop(backlot.child);
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+// 3. In-process: a big episode, replay, and the memory of many live episodes.
+const genesis = await measureGenesis(200, 1000, 9);
+console.log(`big episode (200 staff, 1,000 mails, ${genesis.events} events): build p50 ${genesis.p50.toFixed(1)} ms, min ${genesis.min.toFixed(1)} ms, max ${genesis.max.toFixed(1)} ms over ${genesis.runs} builds`);
+for (const r of await measureReplay()) {
+  console.log(`replay of ${r.log}, ${r.events} events:`);
+  console.log(`  in memory:       ${fmt(r.memory.trusted).padStart(9)} events/s folded, ${fmt(r.memory.verified).padStart(9)} events/s verified (--verify)`);
+  console.log(`  from the store:  ${fmt(r.store.trusted).padStart(9)} events/s folded, ${fmt(r.store.verified).padStart(9)} events/s verified (--verify)`);
+}
+const { child, lines } = await start(['live', String(liveEpisodes)], ['--expose-gc']);
+const { value } = await lines.next();
+await new Promise((resolve) => child.once('exit', resolve));
+const rss = Number(/^RSS (\d+)/.exec(value ?? '')?.[1]);
+console.log(`${liveEpisodes.toLocaleString('en-US')} live episodes in one process: RSS ${(rss / 2 ** 20).toFixed(0)} MiB`);

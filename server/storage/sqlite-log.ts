@@ -1,0 +1,160 @@
+import type Database from 'better-sqlite3';
+import { dataJson, type LoggedEvent } from '../engine/events.ts';
+import { SeqConflictError, type EpisodeRecord, type Snapshot } from './store.ts';
+
+/** An event as its row is bound: data already JSON, so the text is made once. */
+type EventParams = [string, number, string, string, string, string, number | null, string, string, string];
+
+/** An event row as the log's queries return it (raw: an array, no object per row to build). */
+type EventRow = [number, string, string, LoggedEvent['actor'], string, number | null, string, string, string];
+
+interface PendingAppend {
+  episodeId: string;
+  rows: EventParams[];
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+const EVENT_COLUMNS = 'seq, sim_time, wall_time, actor, type, cause, data, prev_hash, hash';
+const EPISODE_COLUMNS = 'id, storyline_id AS storylineId, condition_id AS conditionId, seed, mode, label, agent_token_hash AS agentTokenHash, created_at AS createdAt, origin';
+
+export function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: string }).code;
+  return code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+function eventParams(episodeId: string, e: LoggedEvent): EventParams {
+  return [episodeId, e.seq, e.simTime, e.wallTime, e.actor, e.type, e.cause, dataJson(e), e.prevHash, e.hash];
+}
+
+function fromRow(r: EventRow): LoggedEvent {
+  return { seq: r[0], simTime: r[1], wallTime: r[2], actor: r[3], type: r[4], cause: r[5], data: JSON.parse(r[6]), prevHash: r[7], hash: r[8] };
+}
+
+/**
+ * The hot part of the SQLite store: episodes, the log and snapshots, each query prepared once for
+ * the life of the store. Appends that arrive in the same turn of the event loop are written in
+ * one transaction (group commit); each caller's promise settles only after that commit, and an
+ * append that fails (a taken seq) fails alone, in its own savepoint.
+ */
+export class SqliteLog {
+  private readonly insertEvent;
+  private readonly appendAll;
+  private readonly appendOne;
+  private readonly eventsFrom;
+  private readonly lastOne;
+  private readonly episodeById;
+  private readonly episodeByToken;
+  private readonly snapshotAt;
+  private readonly insertSnapshot;
+  private readonly sizeOf;
+  private queue: PendingAppend[] = [];
+  private flushing: NodeJS.Immediate | null = null;
+
+  constructor(private readonly sqlite: Database.Database) {
+    this.insertEvent = sqlite.prepare('INSERT INTO events (episode_id, seq, sim_time, wall_time, actor, type, cause, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    this.appendOne = sqlite.transaction((rows: EventParams[]) => {
+      for (const row of rows) this.insertEvent.run(row);
+    });
+    this.appendAll = sqlite.transaction((batch: PendingAppend[]) => {
+      for (const item of batch) for (const row of item.rows) this.insertEvent.run(row);
+    });
+    this.eventsFrom = sqlite.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE episode_id = ? AND seq >= ? AND seq <= ? ORDER BY seq`).raw(true);
+    this.lastOne = sqlite.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE episode_id = ? ORDER BY seq DESC LIMIT 1`).raw(true);
+    this.episodeById = sqlite.prepare(`SELECT ${EPISODE_COLUMNS} FROM episodes WHERE id = ?`);
+    this.episodeByToken = sqlite.prepare(`SELECT ${EPISODE_COLUMNS} FROM episodes WHERE agent_token_hash = ?`);
+    this.snapshotAt = sqlite.prepare('SELECT seq, state, state_hash AS stateHash FROM snapshots WHERE episode_id = ? AND seq <= ? ORDER BY seq DESC LIMIT 1');
+    this.insertSnapshot = sqlite.prepare('INSERT INTO snapshots (episode_id, seq, state, state_hash) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
+    this.sizeOf = sqlite.prepare('SELECT count(*) AS events, coalesce(sum(length(CAST(data AS BLOB))), 0) AS bytes FROM events WHERE episode_id = ?');
+  }
+
+  /** Inserts events inside the caller's transaction; a taken seq is a SeqConflictError. */
+  insertNow(episodeId: string, events: readonly LoggedEvent[]): void {
+    if (events.length === 0) return;
+    try {
+      for (const e of events) this.insertEvent.run(eventParams(episodeId, e));
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new SeqConflictError(episodeId, events[0].seq);
+      throw err;
+    }
+  }
+
+  /** Queues an append for this turn's transaction; the rows are made now, while the events are as sealed. */
+  append(episodeId: string, events: readonly LoggedEvent[]): Promise<void> {
+    if (events.length === 0) return Promise.resolve();
+    const rows = events.map((e) => eventParams(episodeId, e));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ episodeId, rows, resolve, reject });
+      this.flushing ??= setImmediate(() => this.flush());
+    });
+  }
+
+  /** Writes every queued append in one transaction, then settles each caller. */
+  flush(): void {
+    if (this.flushing) clearImmediate(this.flushing);
+    this.flushing = null;
+    const batch = this.queue;
+    this.queue = [];
+    if (batch.length === 0) return;
+    try {
+      this.appendAll(batch); // the usual case: every append fits, in one transaction and no savepoints
+    } catch {
+      this.flushOneByOne(batch);
+      return;
+    }
+    for (const item of batch) item.resolve();
+  }
+
+  /** After a failed batch: the same appends again, each in its own savepoint, so one that cannot
+   * be written (a taken seq) fails alone and the others commit. */
+  private flushOneByOne(batch: PendingAppend[]): void {
+    const failed = new Map<PendingAppend, unknown>();
+    try {
+      this.sqlite.transaction(() => {
+        for (const item of batch) {
+          try {
+            this.appendOne(item.rows); // nested: a savepoint, so a failure undoes this append only
+          } catch (err) {
+            failed.set(item, isUniqueViolation(err) ? new SeqConflictError(item.episodeId, item.rows[0][1]) : err);
+          }
+        }
+      })();
+    } catch (err) {
+      for (const item of batch) item.reject(err); // the commit itself failed: nothing was written
+      return;
+    }
+    for (const item of batch) {
+      if (failed.has(item)) item.reject(failed.get(item));
+      else item.resolve();
+    }
+  }
+
+  readEvents(episodeId: string, fromSeq: number, toSeq: number): LoggedEvent[] {
+    return (this.eventsFrom.all(episodeId, fromSeq, toSeq) as EventRow[]).map(fromRow);
+  }
+
+  lastEvent(episodeId: string): LoggedEvent | undefined {
+    const row = this.lastOne.get(episodeId) as EventRow | undefined;
+    return row && fromRow(row);
+  }
+
+  getEpisode(id: string): EpisodeRecord | undefined {
+    return this.episodeById.get(id) as EpisodeRecord | undefined;
+  }
+
+  findEpisodeByTokenHash(tokenHash: string): EpisodeRecord | undefined {
+    return this.episodeByToken.get(tokenHash) as EpisodeRecord | undefined;
+  }
+
+  episodeSize(episodeId: string): { events: number; bytes: number } {
+    return this.sizeOf.get(episodeId) as { events: number; bytes: number };
+  }
+
+  saveSnapshot(episodeId: string, s: Snapshot): void {
+    this.insertSnapshot.run(episodeId, s.seq, s.state, s.stateHash);
+  }
+
+  loadSnapshot(episodeId: string, atSeq: number): Snapshot | undefined {
+    return this.snapshotAt.get(episodeId, atSeq) as Snapshot | undefined;
+  }
+}
