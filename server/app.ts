@@ -83,6 +83,7 @@ export async function buildApp({ engine, adminToken, publicUrl, logger = false, 
   await app.register(mcpRoutes, { engine });
   app.addHook('onClose', async () => {
     hub.close();
+    engine.close();
     await engine.store.close();
   });
   return app;

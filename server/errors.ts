@@ -2,7 +2,9 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { bearer } from './auth.ts';
 import { RequestError, type Engine } from './engine/engine.ts';
+import { RETRY_AFTER_SECONDS } from './engine/retry.ts';
 import { clippedText } from './input/bounds.ts';
+import { StoreBusyError } from './storage/store.ts';
 
 export interface ApiError {
   code: string;
@@ -16,7 +18,14 @@ export function sendError(reply: FastifyReply, status: number, code: string, mes
 /** Every failure leaves as `{ok:false, error:{code, message}}`; the message names the field and
  * what is expected. Only a fault of ours is a 500. */
 export function errorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply) {
-  if (err instanceof RequestError) return sendError(reply, err.status, err.code, err.message);
+  if (err instanceof RequestError) {
+    if (err.retryAfterSeconds !== undefined) reply.header('retry-after', String(err.retryAfterSeconds));
+    return sendError(reply, err.status, err.code, err.message);
+  }
+  if (err instanceof StoreBusyError) {
+    reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+    return sendError(reply, 503, 'retry_later', `the database is busy or unreachable; send this request again in ${RETRY_AFTER_SECONDS} s`);
+  }
   if (hasZodFastifySchemaValidationErrors(err)) {
     const where = err.validationContext ?? 'body';
     const message = err.validation

@@ -10,9 +10,12 @@ import { compileStoryline, formatPath, StorylineError, type CompiledWorld } from
 import { ConditionError } from '../../world-seeds/condition.ts';
 import type { StorylineRegistry } from '../../world-seeds/registry.ts';
 import type { EpisodeRecord, EventStore, RunSampleRow } from '../storage/store.ts';
-import { SeqConflictError } from '../storage/store.ts';
+import { SeqConflictError, StoreBusyError } from '../storage/store.ts';
 import { boundsProblem, clippedJson, clippedText, formatProblem, LOG_BOUNDS, RECORDED_REFUSAL_CHARS } from '../input/bounds.ts';
 import { DEFAULT_LIMITS, type EngineLimits } from './limits.ts';
+import { RequestError } from './request-error.ts';
+import { CommitFeed, type Commit } from './feed.ts';
+import { RetryLaterError, backoff, WRITE_ATTEMPTS } from './retry.ts';
 import { applyTo, emptyState, foldInto } from './apply.ts';
 import { CommandContext, SpoiledWorld, provisional, type PendingEvent } from './context.ts';
 import { GENESIS_HASH, LoggedEvent, dataJson, eventHash, sha256, verifyChain } from './events.ts';
@@ -25,16 +28,7 @@ import { EpisodeMode } from '../../primitives/schema.ts';
 
 export { EpisodeMode };
 
-/** A request the engine refuses before anything is recorded (bad storyline, bad log, …). */
-export class RequestError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export { RequestError } from './request-error.ts';
 
 export interface ToolOutcome {
   ok: boolean;
@@ -68,11 +62,7 @@ export interface EngineOptions {
   limits?: Partial<EngineLimits>;
 }
 
-/** Events just made durable in one episode's log, in order (what the live stream sends). */
-export interface Commit {
-  episode: EpisodeRecord;
-  events: readonly LoggedEvent[];
-}
+export type { Commit };
 
 export const hashToken = (token: string) => sha256(`backlot-agent-token:${token}`);
 
@@ -83,10 +73,9 @@ export function formatIssues(error: z.ZodError): string {
 /** The episode engine: every change to a world goes through here, as events in its log. */
 export class Engine {
   private readonly cache = new Map<string, Runtime>();
-  /** Agent token hash → episode id, for tokens seen lately (see episodeForToken). */
-  private readonly tokens = new Map<string, string>();
   private readonly locks = new Map<string, Promise<unknown>>();
-  private readonly commitListeners = new Set<(commit: Commit) => void>();
+  private readonly feed: CommitFeed;
+  private readonly stopFollowing?: () => void;
   private readonly snapshotEvery: number;
   private readonly cacheSize: number;
   readonly limits: EngineLimits;
@@ -102,23 +91,24 @@ export class Engine {
     this.snapshotEvery = opts.snapshotEvery ?? 500;
     this.cacheSize = opts.cacheSize ?? 500;
     this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
+    this.feed = new CommitFeed(store, (err, where) => this.onInternalError(err, where));
+    // Another replica's commits reach this server's streams in the episode's turn, in seq order.
+    this.stopFollowing = store.onForeignCommit?.((episodeId, from, to) => {
+      if (!this.feed.wanted(episodeId)) return void this.feed.foreign(episodeId, from, to, async () => undefined);
+      this.exclusive(episodeId, () => this.feed.foreign(episodeId, from, to, () => this.store.getEpisode(episodeId))).catch((err) => this.onInternalError(err, `${episodeId}: events of another server`));
+    });
   }
 
-  /** Called after every append is durable, per episode in log order; returns the unsubscriber. */
-  onCommit(listener: (commit: Commit) => void): () => void {
-    this.commitListeners.add(listener);
-    return () => this.commitListeners.delete(listener);
+  /** Called after every append is durable — this server's and, where the store can tell,
+   * other servers' on the same database — once per event, per episode in log order.
+   * `wants`: whether the listener cares for an episode (another server's events cost a read). */
+  onCommit(listener: (commit: Commit) => void, wants?: (episodeId: string) => boolean): () => void {
+    return this.feed.subscribe(listener, wants);
   }
 
-  private published(episode: EpisodeRecord, events: readonly LoggedEvent[]): void {
-    for (const listener of this.commitListeners) {
-      try {
-        listener({ episode, events });
-      } catch (err) {
-        // A watcher's fault never fails the call that was already recorded.
-        this.onInternalError(err, `${episode.id}: commit listener`);
-      }
-    }
+  /** Stops listening to other servers' commits (the store itself is closed by its owner). */
+  close(): void {
+    this.stopFollowing?.();
   }
 
   /** Refuses a new episode once the server holds its stated maximum. */
@@ -173,7 +163,7 @@ export class Engine {
     // No snapshot of a new world: reading its genesis back and folding it costs what parsing one would.
     const bytes = dataBytes(events);
     this.remember({ record, state, lastSeq: events.length - 1, lastHash: events[events.length - 1].hash, bytes, snapshot: { size: 0, atBytes: bytes } });
-    this.published(record, events);
+    await this.feed.publish(record, events);
     // The live world: read what you need of it now (the next command changes it in place).
     return { record, agentToken, state, events: events.length };
   }
@@ -230,7 +220,7 @@ export class Engine {
     const last = events[events.length - 1];
     const bytes = dataBytes(events);
     this.remember({ record, state, lastSeq: last.seq, lastHash: last.hash, bytes, snapshot: { size: 0, atBytes: bytes } });
-    this.published(record, events);
+    await this.feed.publish(record, events);
     return { record, agentToken, state, events: events.length };
   }
 
@@ -276,22 +266,14 @@ export class Engine {
     const last = events[events.length - 1];
     const bytes = dataBytes(events);
     this.remember({ record, state, lastSeq: last.seq, lastHash: last.hash, bytes, snapshot: { size: snap?.state.length ?? 0, atBytes: bytes } });
-    this.published(record, events);
+    await this.feed.publish(record, events);
     return { record, agentToken, state, events: events.length };
   }
 
-  /** The episode an agent token opens. A token of a live episode in this process is checked
-   * against that episode's record (kept up by reissueAgentToken); any other, in the store. */
+  /** The episode an agent token opens, asked of the store every time: another server may have
+   * reissued the token (one indexed lookup). */
   async episodeForToken(token: string): Promise<EpisodeRecord | undefined> {
-    const tokenHash = hashToken(token);
-    const live = this.cache.get(this.tokens.get(tokenHash) ?? '');
-    if (live?.record.agentTokenHash === tokenHash) return live.record;
-    const record = await this.store.findEpisodeByTokenHash(tokenHash);
-    if (record) {
-      this.tokens.set(tokenHash, record.id);
-      if (this.tokens.size > 2 * this.cacheSize) this.tokens.delete(this.tokens.keys().next().value!);
-    }
-    return record;
+    return this.store.findEpisodeByTokenHash(hashToken(token));
   }
 
   /** A new agent token for an existing episode (the old one stops working): how a resumed run
@@ -444,13 +426,16 @@ export class Engine {
 
   /**
    * Serialises commands per episode. A command computes its events on the live world in place
-   * (the fast path); they are appended, and the answer given, once the store has committed them.
-   * Anything that leaves the world ahead of its log (a fault, a refused append, a refusal that
-   * takes back events) drops the world from the cache, to be read afresh from the store.
+   * (the fast path), brought up to the log's true end first (another server may have written);
+   * they are appended, and the answer given, once the store has committed them. Anything that
+   * leaves the world ahead of its log (a fault, a refused append, a refusal that takes back
+   * events) drops the world from the cache, to be read afresh from the store. Losing a race to
+   * another writer is not the agent's problem: the call runs again on the new log, a bounded
+   * number of times, and then the agent is told to retry (503), with nothing recorded.
    */
   private async command<T>(episodeId: string, compute: (state: WorldState, step: Step) => Computed<T>): Promise<T> {
     return this.exclusive(episodeId, async () => {
-      for (let attempt = 0; ; attempt++) {
+      for (let attempt = 1; ; attempt++) {
         let runtime = await this.load(episodeId);
         this.checkLogRoom(runtime);
         let done: Computed<T>;
@@ -467,25 +452,39 @@ export class Engine {
             throw fault;
           }
         }
-        let events: LoggedEvent[];
+        const events = seal(done.pending, runtime.lastSeq, runtime.lastHash, done.callIndex);
         try {
-          events = seal(done.pending, runtime.lastSeq, runtime.lastHash, done.callIndex);
           await this.store.append(episodeId, events);
         } catch (err) {
           this.cache.delete(episodeId);
-          // Another replica appended first: reload its events and compute again.
-          if (err instanceof SeqConflictError && attempt < 3) continue;
-          throw err;
+          const retryable = err instanceof SeqConflictError || err instanceof StoreBusyError;
+          // A lost connection may still have committed: then the call is in the log, and answered.
+          if (!(err instanceof StoreBusyError && (await this.landed(episodeId, events)))) {
+            if (!retryable) throw err;
+            if (attempt >= WRITE_ATTEMPTS) throw new RetryLaterError(episodeId, attempt, err);
+            await backoff(attempt);
+            continue;
+          }
         }
         const last = events[events.length - 1];
         const prevSeq = runtime.lastSeq;
         Object.assign(runtime, { state: done.state, lastSeq: last.seq, lastHash: last.hash, bytes: runtime.bytes + dataBytes(events) });
         this.remember(runtime);
-        this.published(runtime.record, events);
+        await this.feed.publish(runtime.record, events);
         await this.maybeSnapshot(runtime, prevSeq);
         return done.answer(done.callIndex === null ? last.seq : events[done.callIndex].seq);
       }
     });
+  }
+
+  /** Whether exactly these events are in the log (a write whose answer was lost). */
+  private async landed(episodeId: string, events: readonly LoggedEvent[]): Promise<boolean> {
+    try {
+      const found = await this.store.readEvents(episodeId, events[0].seq, events[events.length - 1].seq);
+      return found.length === events.length && found.every((e, i) => e.hash === events[i].hash);
+    } catch {
+      return false; // cannot tell yet: the retry will find out (its append conflicts if they landed)
+    }
   }
 
   /** An episode whose log has reached its stated size takes nothing more (and records nothing). */
@@ -509,12 +508,19 @@ export class Engine {
     }
   }
 
+  /** The episode's world at the log's true end: the cached one, with any events another server
+   * appended since folded in (one indexed read, usually empty), else read from the store. */
   private async load(episodeId: string): Promise<Runtime> {
     const hit = this.cache.get(episodeId);
     if (hit) {
-      this.cache.delete(episodeId);
-      this.cache.set(episodeId, hit);
-      return hit;
+      const missing = await this.store.readEvents(episodeId, hit.lastSeq + 1);
+      if (missing.length === 0 || missing[0].prevHash === hit.lastHash) {
+        if (missing.length) this.catchUp(hit, missing);
+        this.remember(hit);
+        await this.feed.publish(hit.record, missing);
+        return hit;
+      }
+      this.cache.delete(episodeId); // the log does not continue this world: read it afresh
     }
     const record = await this.getEpisode(episodeId);
     const snap = await this.store.loadSnapshot(episodeId);
@@ -526,6 +532,13 @@ export class Engine {
     const runtime = { record, state: foldInto(base, events), lastSeq: last.seq, lastHash: last.hash, bytes, snapshot: { size: snap?.state.length ?? 0, atBytes: bytes } };
     this.remember(runtime);
     return runtime;
+  }
+
+  /** Folds events another server appended into a cached world. */
+  private catchUp(runtime: Runtime, missing: readonly LoggedEvent[]): void {
+    foldInto(runtime.state, missing);
+    const last = missing[missing.length - 1];
+    Object.assign(runtime, { lastSeq: last.seq, lastHash: last.hash, bytes: runtime.bytes + dataBytes(missing) });
   }
 
   private remember(runtime: Runtime): void {
@@ -543,7 +556,12 @@ export class Engine {
     if (bytes - snapshot.atBytes < snapshot.size / 2) return;
     const text = JSON.stringify(runtime.state);
     runtime.snapshot = { size: text.length, atBytes: bytes };
-    await this.store.saveSnapshot(runtime.record.id, { seq: lastSeq, state: text, stateHash: sha256(text) });
+    try {
+      await this.store.saveSnapshot(runtime.record.id, { seq: lastSeq, state: text, stateHash: sha256(text) });
+    } catch (err) {
+      // A cache only: the call it follows is recorded, and the next crossing takes one.
+      this.onInternalError(err, `${runtime.record.id}: snapshot at seq ${lastSeq}`);
+    }
   }
 }
 

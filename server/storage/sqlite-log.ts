@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { dataJson, type LoggedEvent } from '../engine/events.ts';
-import { SeqConflictError, type EpisodeRecord, type Snapshot } from './store.ts';
+import { SeqConflictError, StoreBusyError, type EpisodeRecord, type Snapshot } from './store.ts';
 
 /** An event as its row is bound: data already JSON, so the text is made once. */
 type EventParams = [string, number, string, string, string, string, number | null, string, string, string];
@@ -21,6 +21,12 @@ const EPISODE_COLUMNS = 'id, storyline_id AS storylineId, condition_id AS condit
 export function isUniqueViolation(err: unknown): boolean {
   const code = (err as { code?: string }).code;
   return code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+/** Another process held the write lock past busy_timeout: nothing was written; try again. */
+export function busyOrFault(err: unknown): unknown {
+  const code = String((err as { code?: unknown }).code ?? '');
+  return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED') ? new StoreBusyError(`the SQLite file is being written by another process (${code})`, err) : err;
 }
 
 function eventParams(episodeId: string, e: LoggedEvent): EventParams {
@@ -97,7 +103,9 @@ export class SqliteLog {
     this.queue = [];
     if (batch.length === 0) return;
     try {
-      this.appendAll(batch); // the usual case: every append fits, in one transaction and no savepoints
+      // The usual case: every append fits, in one transaction and no savepoints. IMMEDIATE takes the
+      // write lock first, so another process on the same file makes it wait, not fail midway.
+      this.appendAll.immediate(batch);
     } catch {
       this.flushOneByOne(batch);
       return;
@@ -115,12 +123,12 @@ export class SqliteLog {
           try {
             this.appendOne(item.rows); // nested: a savepoint, so a failure undoes this append only
           } catch (err) {
-            failed.set(item, isUniqueViolation(err) ? new SeqConflictError(item.episodeId, item.rows[0][1]) : err);
+            failed.set(item, isUniqueViolation(err) ? new SeqConflictError(item.episodeId, item.rows[0][1]) : busyOrFault(err));
           }
         }
-      })();
+      }).immediate();
     } catch (err) {
-      for (const item of batch) item.reject(err); // the commit itself failed: nothing was written
+      for (const item of batch) item.reject(busyOrFault(err)); // the commit itself failed: nothing was written
       return;
     }
     for (const item of batch) {

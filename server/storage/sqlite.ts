@@ -8,7 +8,7 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { LoggedEvent } from '../engine/events.ts';
 import * as schema from './schema.ts';
-import { isUniqueViolation, SqliteLog } from './sqlite-log.ts';
+import { busyOrFault, isUniqueViolation, SqliteLog } from './sqlite-log.ts';
 import { SampleTakenError, type EpisodeRecord, type EventStore, type JudgeCallRow, type RunRecord, type RunSampleRow, type Snapshot, type VerdictRow } from './store.ts';
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations', import.meta.url));
@@ -41,6 +41,14 @@ export class SqliteStore implements EventStore {
   }
 
   async createEpisode(episode: EpisodeRecord, events: readonly LoggedEvent[], sample?: RunSampleRow): Promise<void> {
+    try {
+      this.storeEpisode(episode, events, sample);
+    } catch (err) {
+      throw busyOrFault(err);
+    }
+  }
+
+  private storeEpisode(episode: EpisodeRecord, events: readonly LoggedEvent[], sample?: RunSampleRow): void {
     this.sqlite.transaction(() => {
       this.db.insert(schema.episodes).values(episode).run();
       this.log.insertNow(episode.id, events);
@@ -51,7 +59,7 @@ export class SqliteStore implements EventStore {
         if (isUniqueViolation(err)) throw new SampleTakenError(sample.runId, sample.key);
         throw err;
       }
-    })();
+    }).immediate();
   }
 
   async setAgentTokenHash(episodeId: string, tokenHash: string): Promise<void> {

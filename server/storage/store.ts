@@ -82,6 +82,25 @@ export class SeqConflictError extends Error {
   }
 }
 
+/** The store cannot take this now (another process holds the write lock, the connection was
+ * lost, the database is restarting): nothing was written, or the caller must check. Try again. */
+export class StoreBusyError extends Error {
+  constructor(
+    message: string,
+    readonly cause?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/** An uploaded storyline as a shared store keeps it (see StorylineShelf). */
+export interface StorylineRow {
+  id: string;
+  source: string;
+  sourceHash: string;
+  uploadedAt: string;
+}
+
 /** Thrown when a run's sample already has its episode: a sample is played in one episode only. */
 export class SampleTakenError extends Error {
   constructor(runId: string, key: string) {
@@ -106,7 +125,8 @@ export interface EventStore {
   episodeSize(episodeId: string): Promise<{ events: number; bytes: number }>;
   /** Appends events atomically: all of them or none, and settles only once they are durable
    * (a store may group the appends of many episodes into one commit). Rejects with
-   * SeqConflictError on a taken seq. The events are read when called, not later. */
+   * SeqConflictError on a taken seq, StoreBusyError when the store cannot take it now. The events
+   * are read when called, not later. */
   append(episodeId: string, events: readonly LoggedEvent[]): Promise<void>;
   /** Events with fromSeq <= seq <= toSeq, in order. */
   readEvents(episodeId: string, fromSeq?: number, toSeq?: number): Promise<LoggedEvent[]>;
@@ -131,5 +151,16 @@ export interface EventStore {
   listRunSamples(runId: string): Promise<RunSampleRow[]>;
   getRunSample(runId: string, key: string): Promise<RunSampleRow | undefined>;
   updateRunSample(runId: string, key: string, patch: Partial<Omit<RunSampleRow, 'runId' | 'key'>>): Promise<void>;
+  /** Calls `listener` for each append committed by another server on the same database (a
+   * replica), after its commit; returns the unsubscriber. Absent where nobody else can tell us. */
+  onForeignCommit?(listener: (episodeId: string, fromSeq: number, toSeq: number) => void): () => void;
+  /** Uploaded storylines kept in the database, shared by every server on it; absent on a store
+   * whose server keeps them as files in its data directory (SQLite). */
+  readonly storylines?: {
+    save(row: StorylineRow): Promise<void>;
+    /** Every kept storyline's id and source hash (cheap: no sources). */
+    versions(): Promise<Map<string, string>>;
+    get(id: string): Promise<StorylineRow | undefined>;
+  };
   close(): Promise<void>;
 }

@@ -51,7 +51,11 @@ export class StreamHub {
     engine: Engine,
     private readonly limits: { ringEvents: number; ringBytes: number },
   ) {
-    this.stop = engine.onCommit((c) => this.committed(c));
+    // Another server's events are read from the store only for an episode someone here watches.
+    this.stop = engine.onCommit(
+      (c) => this.committed(c),
+      (episodeId) => this.keeping || this.byEpisode.has(episodeId),
+    );
   }
 
   get cursor(): string {
