@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { databaseUrlFromEnv } from './storage/open.ts';
 
 export interface ServerConfig {
   port: number;
@@ -8,6 +9,8 @@ export interface ServerConfig {
   dataDir: string;
   /** The SQLite file, or ':memory:'. */
   database: string;
+  /** BACKLOT_DATABASE_URL: a Postgres database shared by replicas, used instead of the SQLite file. */
+  databaseUrl?: string;
   adminToken: string;
   /** True when the admin token was generated just now (print it once). */
   adminTokenCreated: boolean;
@@ -37,6 +40,7 @@ export function loadConfig(overrides: { port?: number; host?: string; dataDir?: 
     host: overrides.host ?? process.env.HOST ?? '127.0.0.1',
     dataDir,
     database: join(dataDir, 'backlot.sqlite'),
+    databaseUrl: databaseUrlFromEnv(),
     adminToken: admin.token,
     adminTokenCreated: admin.created,
     publicUrl: process.env.BACKLOT_PUBLIC_URL,

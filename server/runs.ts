@@ -117,6 +117,7 @@ export class RunService {
     const before = await this.store.getRunSample(id, claim.key);
     if (before) return this.resume(id, before);
     const now = nowIso();
+    await this.engine.storylines.refresh(); // one uploaded to another server is playable here
     const row = { runId: id, key: claim.key, model: claim.model, sampleIndex: claim.sampleIndex, status: 'started', reason: null, endedBy: null, turns: 0, inputTokens: 0, outputTokens: 0, costUsd: null, attempts: 1, startedAt: now, finishedAt: null };
     try {
       const { record, agentToken, state } = claim.fork

@@ -3,7 +3,7 @@ import { buildApp } from '../server/app.ts';
 import { fold, stateHash } from '../server/engine/apply.ts';
 import { Engine } from '../server/engine/engine.ts';
 import { verifyChain } from '../server/engine/events.ts';
-import { SqliteStore } from '../server/storage/sqlite.ts';
+import { testStore } from './stores.ts';
 import { builtInStorylines } from '../world-seeds/registry.ts';
 import { ADMIN, admin, agent, createEpisode } from './helpers.ts';
 import { logOf } from './world-helpers.ts';
@@ -14,7 +14,7 @@ let app: Awaited<ReturnType<typeof buildApp>>;
 
 beforeAll(async () => {
   // Snapshots every 20 events, so forks land between snapshots.
-  engine = new Engine(new SqliteStore(':memory:'), builtInStorylines(), { snapshotEvery: 20 });
+  engine = new Engine(testStore(':memory:'), builtInStorylines(), { snapshotEvery: 20 });
   app = await buildApp({ engine, adminToken: ADMIN, rateLimit: false });
 });
 afterAll(() => app.close());

@@ -4,12 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { buildApp } from '../server/app.ts';
 import { Engine, type EngineOptions } from '../server/engine/engine.ts';
 import type { RateLimit } from '../server/limits.ts';
-import { SqliteStore } from '../server/storage/sqlite.ts';
+import { testStore } from './stores.ts';
 import { builtInStorylines } from '../world-seeds/registry.ts';
 import { ADMIN, admin, createEpisode, exportLog, parseJsonl } from './helpers.ts';
 
 async function appWith(opts: { rateLimit?: RateLimit | false; engine?: EngineOptions } = {}) {
-  const engine = new Engine(new SqliteStore(':memory:'), builtInStorylines(), opts.engine);
+  const engine = new Engine(testStore(':memory:'), builtInStorylines(), opts.engine);
   const app = await buildApp({ engine, adminToken: ADMIN, rateLimit: opts.rateLimit ?? false });
   return { app, engine };
 }

@@ -2,13 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../server/app.ts';
 import { Engine } from '../server/engine/engine.ts';
 import type { LoggedEvent } from '../server/engine/events.ts';
-import { SqliteStore } from '../server/storage/sqlite.ts';
 import { builtInStorylines } from '../world-seeds/registry.ts';
+import { testStore } from './stores.ts';
 
 export const ADMIN = 'test-admin-token-0123456789';
 
 export async function makeApp(database = ':memory:', options: Pick<Parameters<typeof buildApp>[0], 'rateLimit'> = {}) {
-  const engine = new Engine(new SqliteStore(database), builtInStorylines());
+  const engine = new Engine(testStore(database), builtInStorylines());
   const app = await buildApp({ engine, adminToken: ADMIN, ...options });
   return { app, engine };
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BacklotClient } from '../clients/sdk/index.ts';
 import { buildApp } from '../server/app.ts';
 import { Engine } from '../server/engine/engine.ts';
-import { SqliteStore } from '../server/storage/sqlite.ts';
+import { testStore } from './stores.ts';
 import { builtInStorylines } from '../world-seeds/registry.ts';
 import { ADMIN } from './helpers.ts';
 
@@ -11,7 +11,7 @@ let app: Awaited<ReturnType<typeof buildApp>>;
 let client: BacklotClient;
 
 beforeAll(async () => {
-  app = await buildApp({ engine: new Engine(new SqliteStore(':memory:'), builtInStorylines()), adminToken: ADMIN, rateLimit: false });
+  app = await buildApp({ engine: new Engine(testStore(':memory:'), builtInStorylines()), adminToken: ADMIN, rateLimit: false });
   client = new BacklotClient({ baseUrl: await app.listen({ port: 0, host: '127.0.0.1' }), adminToken: ADMIN });
 });
 afterAll(() => app.close());

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../server/app.ts';
 import { fold, stateHash } from '../server/engine/apply.ts';
 import { Engine } from '../server/engine/engine.ts';
-import { SqliteStore } from '../server/storage/sqlite.ts';
+import { testStore } from './stores.ts';
 import { builtInStorylines } from '../world-seeds/registry.ts';
 import { ADMIN, agent, createEpisode, exportLog, parseJsonl } from './helpers.ts';
 
@@ -13,7 +13,7 @@ const dir = mkdtempSync(join(tmpdir(), 'backlot-restart-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function open(snapshotEvery = 7) {
-  const engine = new Engine(new SqliteStore(join(dir, 'backlot.sqlite')), builtInStorylines(), { snapshotEvery });
+  const engine = new Engine(testStore(join(dir, 'backlot.sqlite')), builtInStorylines(), { snapshotEvery });
   return { engine, app: await buildApp({ engine, adminToken: ADMIN }) };
 }
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../server/app.ts';
 import { Engine } from '../server/engine/engine.ts';
-import { SqliteStore } from '../server/storage/sqlite.ts';
+import { testStore } from './stores.ts';
 import { builtInStorylines } from '../world-seeds/registry.ts';
 import { BacklotClient } from '../clients/sdk/index.ts';
 import { restore } from '../clients/runner/loop.ts';
@@ -97,7 +97,7 @@ limits: { turns: 2, minutes: 0.01 }
   });
 
   it('over HTTP against a running server (--server): the same run through the client', async () => {
-    const engine = new Engine(new SqliteStore(':memory:'), builtInStorylines());
+    const engine = new Engine(testStore(':memory:'), builtInStorylines());
     const app = await buildApp({ engine, adminToken: 'remote-admin-token-0123456789' });
     const url = await app.listen({ port: 0, host: '127.0.0.1' });
     try {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../server/app.ts';
 import { Engine } from '../server/engine/engine.ts';
-import { SqliteStore } from '../server/storage/sqlite.ts';
+import { testStore } from './stores.ts';
 import { builtInStorylines } from '../world-seeds/registry.ts';
 import { ADMIN, admin, agent, createEpisode } from './helpers.ts';
 import { TestWatcher } from './stream-client.ts';
@@ -12,7 +12,7 @@ let app: Awaited<ReturnType<typeof buildApp>>;
 let base = '';
 
 beforeAll(async () => {
-  const engine = new Engine(new SqliteStore(':memory:'), builtInStorylines());
+  const engine = new Engine(testStore(':memory:'), builtInStorylines());
   // A small buffer, so that a client that stops reading is found out quickly.
   app = await buildApp({ engine, adminToken: ADMIN, rateLimit: false, stream: { bufferBytes: 64 * 1024 } });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });

@@ -27,13 +27,49 @@ export class StorylineLintError extends Error {
 /** An upload that would replace a built-in storyline. */
 export class StorylineConflictError extends Error {}
 
+/** Uploaded storylines kept in a database that several servers share: an upload to one is
+ * built from by all (see refresh). */
+export interface StorylineShelf {
+  save(row: { id: string; source: string; sourceHash: string; uploadedAt: string }): Promise<void>;
+  /** Every kept storyline's id → sha256 of its source. */
+  versions(): Promise<Map<string, string>>;
+  get(id: string): Promise<{ source: string } | undefined>;
+}
+
 export class StorylineRegistry {
   private readonly byId = new Map<string, RegisteredStoryline>();
   /** Uploaded files that no longer load (e.g. after a format change); skipped, not fatal. */
   readonly skipped: string[] = [];
 
+  /** Where uploads are kept instead of the upload folder, shared with other servers. */
+  private shelf?: StorylineShelf;
+
   /** `uploadDir`: where uploaded storylines are kept, so they survive a restart. */
   constructor(private readonly uploadDir?: string) {}
+
+  /** Keeps uploads on a shared shelf (a database) from now on, and loads those already there. */
+  async shareThrough(shelf: StorylineShelf): Promise<this> {
+    this.shelf = shelf;
+    await this.refresh();
+    return this;
+  }
+
+  /** Takes in what other servers uploaded to the shared shelf since (new or replaced storylines);
+   * one small query when nothing changed. Without a shelf, nothing to do. */
+  async refresh(): Promise<void> {
+    if (!this.shelf) return;
+    for (const [id, hash] of await this.shelf.versions()) {
+      const known = this.byId.get(id);
+      if (known?.origin === 'built-in' || known?.sourceHash === hash) continue;
+      const row = await this.shelf.get(id);
+      if (!row) continue;
+      try {
+        this.register(row.source, `${id}.yaml`, 'uploaded');
+      } catch (err) {
+        this.skipped.push(`storyline ${id} (kept in the database): ${(err as Error).message}`);
+      }
+    }
+  }
 
   /** Loads every *.yaml in a folder, in name order; a broken built-in file stops start-up. */
   loadDirectory(dir: string, origin: RegisteredStoryline['origin'] = 'built-in'): this {
@@ -57,17 +93,21 @@ export class StorylineRegistry {
   }
 
   /** Lints a storyline in full and, when clean, registers it and keeps a copy in the upload folder. */
-  upload(source: string, name = 'upload.yaml'): { entry: RegisteredStoryline; replaced: boolean; warnings: LintMessage[] } {
+  upload(source: string, name = 'upload.yaml'): Promise<{ entry: RegisteredStoryline; replaced: boolean; warnings: LintMessage[] }> {
     return this.accept(source, lintStoryline(source, name));
   }
 
-  /** Registers a storyline already linted (the server lints in a worker thread), without parsing it again. */
-  accept(source: string, lint: LintResult): { entry: RegisteredStoryline; replaced: boolean; warnings: LintMessage[] } {
+  /** Registers a storyline already linted (the server lints in a worker thread), without parsing
+   * it again, and keeps it (on the shared shelf, else in the upload folder). */
+  async accept(source: string, lint: LintResult): Promise<{ entry: RegisteredStoryline; replaced: boolean; warnings: LintMessage[] }> {
     if (!lint.ok || !lint.storyline) throw new StorylineLintError(lint.messages);
     const id = lint.storyline.id;
+    await this.refresh(); // "replaced" counts another server's upload too
     const existing = this.byId.get(id);
     if (existing?.origin === 'built-in') throw new StorylineConflictError(`id: "${id}" is a built-in storyline; give yours another id`);
-    if (this.uploadDir) {
+    if (this.shelf) {
+      await this.shelf.save({ id, source, sourceHash: sha256(source), uploadedAt: new Date().toISOString() });
+    } else if (this.uploadDir) {
       mkdirSync(this.uploadDir, { recursive: true });
       const file = join(this.uploadDir, `${id}.yaml`);
       writeFileSync(`${file}.tmp`, source);

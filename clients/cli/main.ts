@@ -7,8 +7,7 @@ import { stateHash } from '../../server/engine/apply.ts';
 import { Engine, RequestError } from '../../server/engine/engine.ts';
 import { limitsFromEnv } from '../../server/engine/limits.ts';
 import { rateLimitFromEnv } from '../../server/limits.ts';
-import { SqliteStore } from '../../server/storage/sqlite.ts';
-import { storylinesFor } from '../../world-seeds/registry.ts';
+import { openStore } from '../../server/storage/open.ts';
 import { storylineCommands } from './storyline.ts';
 import { replayLog, verifyFile } from './replay.ts';
 import { registerRunCommand } from './run.ts';
@@ -28,15 +27,11 @@ function keyValue(value: string, previous: Record<string, string> = {}): Record<
   return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
 }
 
-function openEngine(dataDir?: string) {
-  const config = loadConfig({ dataDir });
-  const engine = new Engine(new SqliteStore(config.database), storylinesFor(config.dataDir), { limits: limitsFromEnv() });
-  return { config, engine };
-}
-
-/** Runs one command against the data directory: any failure is printed, the store always closed. */
+/** Runs one command against the data directory (or BACKLOT_DATABASE_URL): any failure is
+ * printed, the store always closed. */
 async function withEngine(dataDir: string | undefined, work: (engine: Engine) => Promise<void>): Promise<void> {
-  const { engine } = openEngine(dataDir);
+  const { store, storylines } = await openStore(loadConfig({ dataDir })).catch(fail);
+  const engine = new Engine(store, storylines, { limits: limitsFromEnv() });
   try {
     await work(engine);
   } catch (err) {
@@ -60,9 +55,9 @@ program
   .option('-d, --data <dir>', 'data directory (default: $BACKLOT_DATA_DIR or ./data)')
   .action(async (opts: { port?: number; host?: string; data?: string }) => {
     const config = loadConfig({ port: opts.port, host: opts.host, dataDir: opts.data });
-    const storylines = storylinesFor(config.dataDir);
+    const { store, storylines, where } = await openStore(config).catch(fail);
     for (const skipped of storylines.skipped) process.stderr.write(`backlot: skipped an uploaded storyline that no longer loads: ${skipped}\n`);
-    const engine = new Engine(new SqliteStore(config.database), storylines, { limits: limitsFromEnv() });
+    const engine = new Engine(store, storylines, { limits: limitsFromEnv() });
     // JSON log lines on stdout at LOG_LEVEL: a 500 says "the error is in the server log", and it is.
     const logger = { level: process.env.LOG_LEVEL ?? 'info' };
     const app = await buildApp({ engine, adminToken: config.adminToken, publicUrl: config.publicUrl, logger, rateLimit: rateLimitFromEnv() });
@@ -71,6 +66,7 @@ program
     process.stdout.write(
       `Backlot is listening on ${url}\n` +
         `  data:        ${config.dataDir}\n` +
+        `  store:       ${store.kind} (${where})\n` +
         `  storylines:  ${engine.storylines.ids().join(', ')}\n` +
         `  admin token: ${config.adminToken}${config.adminTokenCreated ? '  (new; kept in the data directory)' : ''}\n\n` +
         `Create an episode:\n  curl -s -X POST ${url}/v1/episodes -H "Authorization: Bearer ${config.adminToken}" \\\n` +

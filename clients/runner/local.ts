@@ -3,8 +3,7 @@ import { buildApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
 import { Engine } from '../../server/engine/engine.ts';
 import { judgeConfigFromEnv } from '../../server/scoring/judge/index.ts';
-import { SqliteStore } from '../../server/storage/sqlite.ts';
-import { storylinesFor } from '../../world-seeds/registry.ts';
+import { openStore } from '../../server/storage/open.ts';
 import { BacklotClient } from '../sdk/client.ts';
 import type { Fetch } from '../sdk/http.ts';
 
@@ -35,8 +34,8 @@ export interface LocalBacklot {
 /** The data directory, opened in this process and reached through the client as if remote. */
 export async function openLocal(dataDir?: string): Promise<LocalBacklot> {
   const config = loadConfig({ dataDir });
-  const storylines = storylinesFor(config.dataDir);
-  const engine = new Engine(new SqliteStore(config.database), storylines);
+  const { store, storylines } = await openStore(config);
+  const engine = new Engine(store, storylines);
   const judge = judgeConfigFromEnv();
   const app = await buildApp({ engine, adminToken: config.adminToken, judge });
   const client = new BacklotClient({ baseUrl: 'http://backlot.local', adminToken: config.adminToken, fetch: injectFetch(app) });

@@ -140,6 +140,7 @@ export class Engine {
     sample?: Omit<RunSampleRow, 'episodeId' | 'storylineId' | 'conditionId'>,
   ) {
     await this.checkEpisodeRoom();
+    await this.storylines.refresh(); // uploaded to another server on the same database, or replaced there
     const seed = req.seed ?? randomBytes(4).readUInt32BE() % 2 ** 31;
     const world = this.compile(req.storyline, req.variables, seed, req.mode);
     const mode = world.mode;

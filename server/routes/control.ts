@@ -46,6 +46,10 @@ function episodeView(r: EpisodeRecord) {
 
 export const controlRoutes: FastifyPluginAsyncZod<ControlOptions> = async (app, { engine, adminToken, publicUrl }) => {
   app.addHook('onRequest', requireAdmin(adminToken));
+  // Storylines another server uploaded to the shared database are known before any is named.
+  app.addHook('preHandler', async (request) => {
+    if (request.routeOptions.url?.startsWith('/v1/storylines')) await engine.storylines.refresh();
+  });
 
   app.get('/v1/storylines', { schema: { tags: ['control'], summary: 'The storylines this server can build episodes from' } }, async () => ({
     storylines: engine.storylines.summaries(),

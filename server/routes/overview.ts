@@ -45,6 +45,10 @@ const statusOf = (s: WorldState): (typeof STATUS)[number] => (s.session.ended ? 
  * storyline condition as the agent would first see it. */
 export const overviewRoutes: FastifyPluginAsyncZod<{ engine: Engine; adminToken: string }> = async (app, { engine, adminToken }) => {
   app.addHook('onRequest', requireAdmin(adminToken));
+  // Storylines another server uploaded to the shared database are known before any is named.
+  app.addHook('preHandler', async (request) => {
+    if (request.routeOptions.url?.startsWith('/v1/storylines')) await engine.storylines.refresh();
+  });
 
   app.get(
     '/v1/episodes/overview',

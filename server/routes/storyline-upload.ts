@@ -41,7 +41,7 @@ export const storylineUploadRoutes: FastifyPluginAsync<{ engine: Engine; adminTo
       throw err;
     }
     try {
-      const { entry, replaced, warnings } = engine.storylines.accept(body, lint);
+      const { entry, replaced, warnings } = await engine.storylines.accept(body, lint);
       return reply.code(replaced ? 200 : 201).send({ ...engine.storylines.summary(entry.storyline.id), replaced, warnings: warnings.map(formatLintMessage) });
     } catch (err) {
       if (err instanceof StorylineConflictError) throw new RequestError(409, 'storyline_conflict', err.message);

@@ -19,6 +19,8 @@ export interface PgStoreOptions {
   poolSize?: number;
   /** This server's name in commit notices (default: random). */
   replica?: string;
+  /** Runs before the first connection (e.g. creates the database). */
+  prepare?: () => Promise<void>;
 }
 
 /**
@@ -35,6 +37,8 @@ export class PgStore implements EventStore {
   private readonly log: PgLog;
   private readonly ready: Promise<void>;
   private listener?: PgListener;
+  /** Writes under way: close() lets them finish first. */
+  private readonly writing = new Set<Promise<unknown>>();
 
   constructor(
     private readonly url: string,
@@ -46,7 +50,7 @@ export class PgStore implements EventStore {
     this.pool.on('error', () => {});
     this.db = drizzle(this.pool, { schema });
     this.log = new PgLog(this.pool, this.replica);
-    this.ready = this.migrate();
+    this.ready = (opts.prepare ?? (async () => {}))().then(() => this.migrate());
     this.ready.catch(() => {}); // reported by the first call that waits for it
   }
 
@@ -68,8 +72,11 @@ export class PgStore implements EventStore {
     }
   }
 
-  async createEpisode(episode: EpisodeRecord, events: readonly LoggedEvent[], sample?: RunSampleRow): Promise<void> {
-    await this.ready;
+  createEpisode(episode: EpisodeRecord, events: readonly LoggedEvent[], sample?: RunSampleRow): Promise<void> {
+    return this.tracked(this.ready.then(() => this.storeEpisode(episode, events, sample)));
+  }
+
+  private async storeEpisode(episode: EpisodeRecord, events: readonly LoggedEvent[], sample?: RunSampleRow): Promise<void> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
@@ -130,9 +137,15 @@ export class PgStore implements EventStore {
     return this.log.episodeSize(episodeId);
   }
 
-  async append(episodeId: string, events: readonly LoggedEvent[]): Promise<void> {
-    await this.ready;
-    return this.log.append(episodeId, events);
+  append(episodeId: string, events: readonly LoggedEvent[]): Promise<void> {
+    return this.tracked(this.ready.then(() => this.log.append(episodeId, events)));
+  }
+
+  private tracked<T>(write: Promise<T>): Promise<T> {
+    const settled = write.catch(() => {});
+    this.writing.add(settled);
+    void settled.then(() => this.writing.delete(settled));
+    return write;
   }
 
   async readEvents(episodeId: string, fromSeq = 0, toSeq = Number.MAX_SAFE_INTEGER): Promise<LoggedEvent[]> {
@@ -260,6 +273,7 @@ export class PgStore implements EventStore {
 
   async close(): Promise<void> {
     await this.ready.catch(() => {});
+    await Promise.all(this.writing); // appends under way are written before the pool ends
     await this.listener?.close();
     await this.pool.end();
   }
