@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 /** The engine's tests that also run on PostgreSQL (each test store a database of its own). */
 const ON_BOTH_STORES = [
   'alerts', 'approvals', 'auth', 'bad-input', 'deployment', 'determinism', 'documents', 'fork', 'hardening-limits', 'hot-path',
-  'import', 'mail', 'overview', 'restart', 'runner', 'store-contract', 'stream', 'systems-replay',
+  'import', 'mail', 'multi-writer', 'overview', 'restart', 'runner', 'store-contract', 'stream', 'systems-replay',
 ].map((name) => `test/${name}.test.ts`);
 
 /** Whether the test Postgres answers. Under CI=true it must: the project runs and fails loudly. */

@@ -50,5 +50,6 @@ export function testStore(file = ':memory:'): EventStore {
 }
 
 function ignoreExisting(err: { code?: string }): void {
-  if (err.code !== '42P04') throw err; // duplicate_database: reopened
+  // duplicate_database (reopened), or another store made it at the same moment
+  if (err.code !== '42P04' && err.code !== '23505') throw err;
 }

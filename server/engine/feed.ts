@@ -14,7 +14,7 @@ interface Subscriber {
 }
 
 /** How many episodes' last sent seq is remembered (an episode forgotten starts afresh). */
-const REMEMBERED = 10_000;
+const REMEMBERED = 100_000;
 
 /**
  * Every committed event of every episode, to the commit listeners, once each and in seq order
@@ -27,6 +27,8 @@ export class CommitFeed {
   private readonly subscribers = new Set<Subscriber>();
   /** Episode id → the last seq sent; Map order is least recently sent first. */
   private readonly sent = new Map<string, number>();
+  /** When this feed began: an episode created since then is sent from its first event. */
+  private readonly since = new Date().toISOString();
 
   constructor(
     private readonly store: EventStore,
@@ -48,7 +50,8 @@ export class CommitFeed {
   /** Sends a run of consecutive events, minus those already sent, after any this server missed. */
   async publish(episode: EpisodeRecord, events: readonly LoggedEvent[]): Promise<void> {
     if (events.length === 0 || this.subscribers.size === 0) return;
-    const last = this.sent.get(episode.id);
+    // An episode born since this feed began (on another server) is owed every event from seq 0.
+    const last = this.sent.get(episode.id) ?? (episode.createdAt >= this.since ? -1 : undefined);
     let out = events;
     if (last !== undefined) {
       if (events[events.length - 1].seq <= last) return;

@@ -37,6 +37,7 @@ export class PgStore implements EventStore {
   private readonly log: PgLog;
   private readonly ready: Promise<void>;
   private listener?: PgListener;
+  private readonly foreignListeners = new Set<(episodeId: string, fromSeq: number, toSeq: number) => void>();
   /** Writes under way: close() lets them finish first. */
   private readonly writing = new Set<Promise<unknown>>();
 
@@ -50,7 +51,10 @@ export class PgStore implements EventStore {
     this.pool.on('error', () => {});
     this.db = drizzle(this.pool, { schema });
     this.log = new PgLog(this.pool, this.replica);
-    this.ready = (opts.prepare ?? (async () => {}))().then(() => this.migrate());
+    // Ready once migrated and listening to the other replicas' commits.
+    this.ready = (opts.prepare ?? (async () => {}))()
+      .then(() => this.migrate())
+      .then(() => this.listen());
     this.ready.catch(() => {}); // reported by the first call that waits for it
   }
 
@@ -263,12 +267,19 @@ export class PgStore implements EventStore {
     },
   };
 
-  onForeignCommit(listener: (episodeId: string, fromSeq: number, toSeq: number) => void): () => void {
-    this.listener ??= new PgListener(this.url, COMMITS_CHANNEL);
-    return this.listener.subscribe((payload) => {
+  private listen(): Promise<void> {
+    this.listener = new PgListener(this.url, COMMITS_CHANNEL);
+    this.listener.subscribe((payload) => {
       const [replica, episodeId, from, to] = payload.split(' ');
-      if (replica !== this.replica && episodeId) listener(episodeId, Number(from), Number(to));
+      if (replica === this.replica || !episodeId) return;
+      for (const listener of this.foreignListeners) listener(episodeId, Number(from), Number(to));
     });
+    return this.listener.listening;
+  }
+
+  onForeignCommit(listener: (episodeId: string, fromSeq: number, toSeq: number) => void): () => void {
+    this.foreignListeners.add(listener);
+    return () => this.foreignListeners.delete(listener);
   }
 
   async close(): Promise<void> {

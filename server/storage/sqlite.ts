@@ -9,7 +9,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { LoggedEvent } from '../engine/events.ts';
 import * as schema from './schema.ts';
 import { busyOrFault, isUniqueViolation, SqliteLog } from './sqlite-log.ts';
-import { SampleTakenError, type EpisodeRecord, type EventStore, type JudgeCallRow, type RunRecord, type RunSampleRow, type Snapshot, type VerdictRow } from './store.ts';
+import { SampleTakenError, StoreBusyError, type EpisodeRecord, type EventStore, type JudgeCallRow, type RunRecord, type RunSampleRow, type Snapshot, type VerdictRow } from './store.ts';
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations', import.meta.url));
 const CHECKPOINTER = new URL('./checkpoint-worker.mjs', import.meta.url);
@@ -36,8 +36,23 @@ export class SqliteStore implements EventStore {
     this.sqlite.pragma('busy_timeout = 5000');
     if (file !== ':memory:') this.sqlite.pragma(`wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`);
     this.db = drizzle(this.sqlite, { schema });
-    migrate(this.db, { migrationsFolder: MIGRATIONS });
+    this.migrate();
     this.log = new SqliteLog(this.sqlite);
+  }
+
+  /** Migrates; another process opening the same file at the same moment may be migrating it,
+   * so a busy file is waited for (its migration then finds nothing left to do). */
+  private migrate(): void {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        migrate(this.db, { migrationsFolder: MIGRATIONS });
+        return;
+      } catch (err) {
+        if (this.sqlite.inTransaction) this.sqlite.exec('ROLLBACK');
+        if (!(busyOrFault(err) instanceof StoreBusyError) || attempt >= 50) throw err;
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
+      }
+    }
   }
 
   async createEpisode(episode: EpisodeRecord, events: readonly LoggedEvent[], sample?: RunSampleRow): Promise<void> {
