@@ -4,6 +4,7 @@ import { bearer } from './auth.ts';
 import { RequestError, type Engine } from './engine/engine.ts';
 import { RETRY_AFTER_SECONDS } from './engine/retry.ts';
 import { clippedText } from './input/bounds.ts';
+import { isTransient } from './storage/pg-log.ts';
 import { StoreBusyError } from './storage/store.ts';
 
 export interface ApiError {
@@ -22,7 +23,7 @@ export function errorHandler(err: FastifyError, request: FastifyRequest, reply: 
     if (err.retryAfterSeconds !== undefined) reply.header('retry-after', String(err.retryAfterSeconds));
     return sendError(reply, err.status, err.code, err.message);
   }
-  if (err instanceof StoreBusyError) {
+  if (err instanceof StoreBusyError || isTransient(err)) {
     reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     return sendError(reply, 503, 'retry_later', `the database is busy or unreachable; send this request again in ${RETRY_AFTER_SECONDS} s`);
   }

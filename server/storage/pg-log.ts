@@ -22,14 +22,21 @@ function fromRow(r: EventRow): LoggedEvent {
   return { seq: r[0], simTime: r[1], wallTime: r[2], actor: r[3], type: r[4], cause: r[5], data: JSON.parse(r[6]), prevHash: r[7], hash: r[8] };
 }
 
+/** The driver's error under drizzle's wrapper (a failed query keeps it as its cause). */
+function driverError(err: unknown): unknown {
+  const e = err as { code?: unknown; cause?: unknown };
+  return e && e.code === undefined && e.cause ? e.cause : err;
+}
+
 /** Postgres error codes (SQLSTATE) that mean "not now" rather than "never". */
-function isTransient(err: unknown): boolean {
+export function isTransient(failure: unknown): boolean {
+  const err = driverError(failure);
   const code = String((err as { code?: unknown }).code ?? '');
   return /^(08|53|57P0)/.test(code) || ['40001', '40P01', '55P03', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code) || /Connection terminated|timeout exceeded when trying to connect/i.test(String((err as Error).message));
 }
 
 export function isUniqueViolation(err: unknown, constraint?: string): boolean {
-  const e = err as { code?: string; constraint?: string };
+  const e = driverError(err) as { code?: string; constraint?: string };
   return e.code === '23505' && (constraint === undefined || e.constraint === constraint);
 }
 
