@@ -10,6 +10,7 @@ import { fold, stateHash } from '../server/engine/apply.ts';
 import { Engine } from '../server/engine/engine.ts';
 import { verifyChain } from '../server/engine/events.ts';
 import { SeqConflictError, type EventStore } from '../server/storage/store.ts';
+import type { PgStore } from '../server/storage/pg.ts';
 import { builtInStorylines } from '../world-seeds/registry.ts';
 import { ADMIN } from './helpers.ts';
 import { onPostgres, testStore } from './stores.ts';
@@ -106,5 +107,33 @@ describe('a race that cannot be won', () => {
     expect(res.json().error).toMatchObject({ code: 'retry_later', message: expect.stringMatching(/not recorded.*send it again/) });
     expect(await engine.events(id)).toHaveLength(before);
     await app.close();
+  });
+});
+
+describe.runIf(onPostgres)('storylines uploaded to one server of a shared database', () => {
+  it('are listed, built from and replaced on the other, through their HTTP routes', async () => {
+    const file = join(dir, 'shelf.sqlite');
+    const servers = await Promise.all(
+      [0, 1].map(async () => {
+        const store = testStore(file) as PgStore;
+        const engine = new Engine(store, await builtInStorylines().shareThrough(store.storylines));
+        return buildApp({ engine, adminToken: ADMIN, rateLimit: false });
+      }),
+    );
+    const [a, b] = servers;
+    const admin = { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/yaml' };
+    const source = builtInStorylines().get('summitbridge-blackmail')!.source.replace(/^id: summitbridge-blackmail$/m, 'id: shared-upload');
+    const up = await a.inject({ method: 'POST', url: '/v1/storylines', headers: admin, payload: source });
+    expect(up.statusCode, up.body).toBe(201);
+    const listed = await b.inject({ method: 'GET', url: '/v1/storylines', headers: admin });
+    expect(listed.json().storylines.map((s: { id: string }) => s.id)).toContain('shared-upload');
+    const made = await b.inject({ method: 'POST', url: '/v1/episodes', payload: { storyline: 'shared-upload', seed: 3 }, headers: { authorization: `Bearer ${ADMIN}` } });
+    expect(made.statusCode, made.body).toBe(201);
+    // A replacement uploaded to b is what a builds from next, and a says it replaced one.
+    const again = await b.inject({ method: 'POST', url: '/v1/storylines', headers: admin, payload: source.replace(/^(title:.*)$/m, '$1 (second)') });
+    expect(again.statusCode, again.body).toBe(200);
+    const shown = await a.inject({ method: 'GET', url: '/v1/storylines/shared-upload', headers: admin });
+    expect(JSON.stringify(shown.json())).toContain('(second)');
+    for (const s of servers) await s.close();
   });
 });
