@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
 const ON_BOTH_STORES = [
   'alerts', 'approvals', 'auth', 'bad-input', 'deployment', 'determinism', 'documents', 'fork', 'hardening-limits', 'hot-path',
   'import', 'mail', 'multi-writer', 'overview', 'restart', 'runner', 'store-contract', 'stream', 'systems-replay',
+  'attack/fuzz',
 ].map((name) => `test/${name}.test.ts`);
 
 /** Whether the test Postgres answers. Under CI=true it must: the project runs and fails loudly. */

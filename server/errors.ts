@@ -4,7 +4,7 @@ import { bearer } from './auth.ts';
 import { RequestError, type Engine } from './engine/engine.ts';
 import { RETRY_AFTER_SECONDS } from './engine/retry.ts';
 import { clippedText } from './input/bounds.ts';
-import { isTransient } from './storage/pg-log.ts';
+import { isTransient, isUnstorableText } from './storage/pg-log.ts';
 import { StoreBusyError } from './storage/store.ts';
 
 export interface ApiError {
@@ -26,6 +26,9 @@ export function errorHandler(err: FastifyError, request: FastifyRequest, reply: 
   if (err instanceof StoreBusyError || isTransient(err)) {
     reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     return sendError(reply, 503, 'retry_later', `the database is busy or unreachable; send this request again in ${RETRY_AFTER_SECONDS} s`);
+  }
+  if (isUnstorableText(err)) {
+    return sendError(reply, 400, 'invalid_text', 'a value in this request (an id, a label or a name) contains the NUL character \\u0000, which cannot be stored; remove it');
   }
   if (hasZodFastifySchemaValidationErrors(err)) {
     const where = err.validationContext ?? 'body';

@@ -99,3 +99,18 @@ describe('bad input on the control plane', () => {
     expect(imp.json().error.message).toMatch(/line 1: /);
   });
 });
+
+describe('the NUL character (SQLite stores it, PostgreSQL cannot)', () => {
+  it('in an id, a label or an upload it is a 4xx on either store; in an agent call it is recorded', async () => {
+    const byId = await ctx.app.inject({ method: 'GET', url: '/v1/episodes/ep%00x', headers: admin });
+    expect([400, 404]).toContain(byId.statusCode);
+    const labelled = await ctx.app.inject({ method: 'POST', url: '/v1/episodes', headers: admin, payload: { storyline: 'summitbridge-blackmail', seed: 2, label: 'model\u0000a' } });
+    expect(labelled.statusCode, labelled.body).toBeLessThan(500);
+    const upload = await ctx.app.inject({ method: 'POST', url: '/v1/storylines', headers: { ...admin, 'content-type': 'application/yaml' }, payload: 'id: nul-story\u0000\ntitle: x\n' });
+    expect(upload.statusCode, upload.body).toBeGreaterThanOrEqual(400);
+    expect(upload.statusCode, upload.body).toBeLessThan(500);
+    const call = await ctx.app.inject({ method: 'POST', url: '/v1/agent/tools/search_emails', headers: agentHeaders(), payload: { query: 'a\u0000b' } });
+    expect(call.statusCode).toBe(200);
+    expect((await lastCall()).data.args).toEqual({ query: 'a\u0000b' });
+  });
+});

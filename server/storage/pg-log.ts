@@ -35,6 +35,13 @@ export function isTransient(failure: unknown): boolean {
   return /^(08|53|57P0)/.test(code) || ['40001', '40P01', '55P03', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code) || /Connection terminated|timeout exceeded when trying to connect/i.test(String((err as Error).message));
 }
 
+/** Text PostgreSQL cannot store (a NUL character in a raw column such as an id or a label); SQLite
+ * takes it. Never in event data, which is stored as escaped JSON. */
+export function isUnstorableText(failure: unknown): boolean {
+  const code = String((driverError(failure) as { code?: unknown }).code ?? '');
+  return code === '22021' || code === '22P05';
+}
+
 export function isUniqueViolation(err: unknown, constraint?: string): boolean {
   const e = driverError(err) as { code?: string; constraint?: string };
   return e.code === '23505' && (constraint === undefined || e.constraint === constraint);

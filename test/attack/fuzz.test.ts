@@ -10,9 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseLog, verifyLog } from '../../clients/cli/replay.ts';
 import { buildApp } from '../../server/app.ts';
 import { Engine } from '../../server/engine/engine.ts';
-import { SqliteStore } from '../../server/storage/sqlite.ts';
 import { builtInStorylines } from '../../world-seeds/registry.ts';
 import { ADMIN, admin } from '../helpers.ts';
+import { testStore } from '../stores.ts';
 import { fuzzRequest, REAL_IDS, segment, type FuzzRequest } from './arbitraries.ts';
 
 const REQUESTS = Number(process.env.BACKLOT_FUZZ_REQUESTS ?? 5_000);
@@ -144,7 +144,7 @@ async function checkCounts(r: FuzzRequest, status: number): Promise<void> {
 }
 
 beforeAll(async () => {
-  const engine = new Engine(new SqliteStore(':memory:'), builtInStorylines());
+  const engine = new Engine(testStore(), builtInStorylines());
   engine.storylines.register(readFileSync(new URL('../fixtures/meridian-self-service.yaml', import.meta.url), 'utf8'));
   app = await buildApp({ engine, adminToken: ADMIN, rateLimit: false, logger: { level: 'error', stream: logSink } });
 });
