@@ -20,6 +20,8 @@ const connections = numberArg('connections', 100);
 const liveEpisodes = numberArg('live', 1000);
 const SERVER = new URL('./bench-http-server.ts', import.meta.url).pathname;
 const EPISODE = { storyline: 'summitbridge-blackmail', variables: { urgency: 'none' } };
+/** The flags `backlot serve` runs with (bin/backlot.mjs, npm start); the echo gets them too. */
+const SERVE_FLAGS = ['--max-semi-space-size=64'];
 
 interface Figures {
   rps: number;
@@ -31,7 +33,7 @@ interface Figures {
 
 /** Starts a server process and waits for its READY line. */
 async function start(args: string[], nodeFlags: string[] = []): Promise<{ child: ChildProcess; lines: AsyncIterableIterator<string> }> {
-  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', SERVER, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...SERVE_FLAGS, ...nodeFlags, '--import', 'tsx', SERVER, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
   return { child, lines };
 }
