@@ -98,11 +98,31 @@ function canonical(value: unknown, depth: number): string {
   return members(value as Record<string, unknown>, Object.keys(value), depth);
 }
 
+/** Sorted key lists by an object's first key and key count: records of one kind (a message, a
+ * person, a tool call) share their keys in one order, so sorting is a comparison with the last one. */
+const orders = new Map<string, { keys: string[]; sorted: string[] }>();
+
+function sortedKeys(keys: string[]): string[] {
+  const id = keys.length + keys[0];
+  const known = orders.get(id);
+  if (known !== undefined && sameKeys(known.keys, keys)) return known.sorted;
+  const sorted = [...keys].sort();
+  if (orders.size >= 1024) orders.clear(); // objects keyed by ids would grow it without end
+  orders.set(id, { keys, sorted });
+  return sorted;
+}
+
+function sameKeys(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** An object's members in canonical order (`keys` sorted here unless they already are). */
 function members(record: Record<string, unknown>, keys: string[], depth: number): string {
   for (let i = 1; i < keys.length; i++) {
     if (keys[i - 1] > keys[i]) {
-      keys.sort();
+      keys = keys.length > 64 ? keys.sort() : sortedKeys(keys);
       break;
     }
   }
