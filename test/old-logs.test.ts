@@ -1,6 +1,6 @@
-// A log written before issue 12's second pass (new canonical JSON writer, event hashing without a
-// wrapper object, compact recording of what the agent read): it must still verify, replay to the
-// same world and import, byte for byte as it was written.
+// A log written before issue 12's second pass (new canonical JSON writer: cached key texts, key
+// orders remembered per kind of record, event hashing without a wrapper object): it must still
+// verify, replay to the same world and import, byte for byte as it was written.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseLog, replayLog } from '../clients/cli/replay.ts';
