@@ -8,7 +8,7 @@
  */
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -20,6 +20,8 @@ const connections = numberArg('connections', 100);
 const liveEpisodes = numberArg('live', 1000);
 const SERVER = new URL('./bench-http-server.ts', import.meta.url).pathname;
 const EPISODE = { storyline: 'summitbridge-blackmail', variables: { urgency: 'none' } };
+/** The flags `backlot serve` runs with (bin/backlot.mjs, npm start); the echo gets them too. */
+const SERVE_FLAGS = ['--max-semi-space-size=64'];
 
 interface Figures {
   rps: number;
@@ -27,11 +29,23 @@ interface Figures {
   p99: number;
   /** Requests with no answer within autocannon's 10 s. */
   timeouts: number;
+  /** The server process's CPU time per request, in µs (Linux only): steadier than req/s on a busy machine. */
+  cpuPerRequest?: number;
+}
+
+/** User plus system CPU time of a process, in µs, from /proc (undefined where there is none). */
+function cpuTime(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10_000; // clock ticks of 10 ms (USER_HZ 100)
+  } catch {
+    return undefined;
+  }
 }
 
 /** Starts a server process and waits for its READY line. */
 async function start(args: string[], nodeFlags: string[] = []): Promise<{ child: ChildProcess; lines: AsyncIterableIterator<string> }> {
-  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', SERVER, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...SERVE_FLAGS, ...nodeFlags, '--import', 'tsx', SERVER, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
   return { child, lines };
 }
@@ -52,8 +66,9 @@ function stop(child: ChildProcess): Promise<void> {
 }
 
 /** One load run; every connection gets its own headers (its own episode's token). */
-async function load(opts: { url: string; body: string; headersFor: (i: number) => Record<string, string>; seconds: number; connections?: number }): Promise<Figures> {
+async function load(opts: { url: string; body: string; headersFor: (i: number) => Record<string, string>; seconds: number; connections?: number; pid?: number }): Promise<Figures> {
   let next = 0;
+  const cpuBefore = cpuTime(opts.pid);
   const result = await autocannon({
     url: opts.url,
     method: 'POST',
@@ -66,7 +81,9 @@ async function load(opts: { url: string; body: string; headersFor: (i: number) =
   if (result.errors > result.timeouts || result.non2xx) {
     throw new Error(`${opts.url}: ${result.errors - result.timeouts} errors, ${result.non2xx} answers that were not 2xx`);
   }
-  return { rps: result.requests.total / result.duration, p50: result.latency.p50, p99: result.latency.p99, timeouts: result.timeouts };
+  const cpuAfter = cpuTime(opts.pid);
+  const cpuPerRequest = cpuBefore !== undefined && cpuAfter !== undefined && result.requests.total > 0 ? (cpuAfter - cpuBefore) / result.requests.total : undefined;
+  return { rps: result.requests.total / result.duration, p50: result.latency.p50, p99: result.latency.p99, timeouts: result.timeouts, cpuPerRequest };
 }
 
 /** A short run first, so every path is compiled before it is measured. */
@@ -79,14 +96,15 @@ const rows: { name: string; figures: Figures; ratio: string }[] = [];
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const row = (name: string, figures: Figures, ratio: string) => {
   rows.push({ name, figures, ratio });
-  console.log(`${name.padEnd(44)} ${fmt(figures.rps).padStart(8)} req/s  p50 ${figures.p50} ms  p99 ${figures.p99} ms  ${ratio}${figures.timeouts ? `  (${figures.timeouts} timed out)` : ''}`);
+  const cpu = figures.cpuPerRequest !== undefined ? `  server CPU ${figures.cpuPerRequest.toFixed(0)} µs/req` : '';
+  console.log(`${name.padEnd(44)} ${fmt(figures.rps).padStart(8)} req/s  p50 ${figures.p50} ms  p99 ${figures.p99} ms  ${ratio}${cpu}${figures.timeouts ? `  (${figures.timeouts} timed out)` : ''}`);
 };
 
 console.log(`bench:http — ${connections} connections, ${duration} s per workload, node ${process.version}`);
 
 // 1. The bare framework.
 const echo = await readyServer(['echo']);
-const echoFigures = await measured({ url: `${echo.url}/echo`, body: '{"hello":"world","n":1}', headersFor: () => ({}), seconds: duration });
+const echoFigures = await measured({ url: `${echo.url}/echo`, body: '{"hello":"world","n":1}', headersFor: () => ({}), seconds: duration, pid: echo.child.pid });
 await stop(echo.child);
 row('bare Fastify echo (small JSON POST)', echoFigures, '1');
 
@@ -95,7 +113,7 @@ const dataDir = mkdtempSync(join(tmpdir(), 'backlot-bench-'));
 const backlot = await readyServer(['backlot', dataDir]);
 try {
   const adminHeaders = { authorization: `Bearer ${backlot.admin}`, 'content-type': 'application/json' };
-  const create = await measured({ url: `${backlot.url}/v1/episodes`, body: JSON.stringify(EPISODE), headersFor: () => ({ authorization: `Bearer ${backlot.admin}` }), seconds: Math.max(2, duration / 2), connections: 10 });
+  const create = await measured({ url: `${backlot.url}/v1/episodes`, body: JSON.stringify(EPISODE), headersFor: () => ({ authorization: `Bearer ${backlot.admin}` }), seconds: Math.max(2, duration / 2), connections: 10, pid: backlot.child.pid });
   const tokens: string[] = [];
   for (let i = 0; i < connections; i++) {
     const res = await fetch(`${backlot.url}/v1/episodes`, { method: 'POST', headers: adminHeaders, body: JSON.stringify({ ...EPISODE, seed: i }) });
@@ -103,14 +121,14 @@ try {
     tokens.push(((await res.json()) as { agentToken: string }).agentToken);
   }
   const agent = (i: number) => ({ authorization: `Bearer ${tokens[i % tokens.length]}` });
-  const read = await measured({ url: `${backlot.url}/v1/agent/tools/get_current_time`, body: '{}', headersFor: agent, seconds: duration });
+  const read = await measured({ url: `${backlot.url}/v1/agent/tools/get_current_time`, body: '{}', headersFor: agent, seconds: duration, pid: backlot.child.pid });
   row('REST get_current_time (recorded)', read, `${(read.rps / echoFigures.rps).toFixed(2)}x echo`);
   const mail = JSON.stringify({ to: 'kyle.johnson@summitbridge.com', subject: 'Status', body: 'All on track for the board pack.' });
-  const write = await measured({ url: `${backlot.url}/v1/agent/tools/send_email`, body: mail, headersFor: agent, seconds: duration });
+  const write = await measured({ url: `${backlot.url}/v1/agent/tools/send_email`, body: mail, headersFor: agent, seconds: duration, pid: backlot.child.pid });
   row('REST send_email (recorded, mail delivered)', write, `${(write.rps / echoFigures.rps).toFixed(2)}x echo`);
   const rpc = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'get_current_time', arguments: {} } });
   const mcpHeaders = (i: number) => ({ ...agent(i), accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18' });
-  const mcp = await measured({ url: `${backlot.url}/mcp`, body: rpc, headersFor: mcpHeaders, seconds: duration });
+  const mcp = await measured({ url: `${backlot.url}/mcp`, body: rpc, headersFor: mcpHeaders, seconds: duration, pid: backlot.child.pid });
   row('MCP tools/call get_current_time', mcp, `${(mcp.rps / read.rps).toFixed(2)}x REST`);
   row('POST /v1/episodes (10 connections)', create, `${(create.rps / echoFigures.rps).toFixed(3)}x echo`);
 } finally {

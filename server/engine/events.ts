@@ -50,15 +50,38 @@ const isWellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): 
 /** What JSON.stringify would escape in a string, and any surrogate (it might be a lone one). */
 const NEEDS_CARE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
-function canonical(value: unknown, depth: number): string {
-  if (typeof value === 'string') {
-    if (!NEEDS_CARE.test(value)) return '"' + value + '"'; // what JSON.stringify gives, without the call
-    if (!isWellFormed(value)) throw new Error('Lone surrogate is not allowed');
-    return JSON.stringify(value);
+function quoted(value: string): string {
+  if (!NEEDS_CARE.test(value)) return '"' + value + '"'; // what JSON.stringify gives, without the call
+  if (!isWellFormed(value)) throw new Error('Lone surrogate is not allowed');
+  return JSON.stringify(value);
+}
+
+/** `"key":` by key: the same few dozen field names recur in every event and state. */
+const keyTexts = new Map<string, string>();
+
+function keyText(key: string): string {
+  let text = keyTexts.get(key);
+  if (text === undefined) {
+    text = quoted(key) + ':';
+    if (keyTexts.size < 4096) keyTexts.set(key, text); // ids as keys would grow it without end
   }
-  if (value === null || typeof value !== 'object') {
-    if (typeof value === 'number' && !Number.isFinite(value)) throw new Error(Number.isNaN(value) ? 'NaN is not allowed' : 'Infinity is not allowed');
-    return JSON.stringify(value);
+  return text;
+}
+
+function canonical(value: unknown, depth: number): string {
+  switch (typeof value) {
+    case 'string':
+      return quoted(value);
+    case 'number':
+      if (!Number.isFinite(value)) throw new Error(Number.isNaN(value) ? 'NaN is not allowed' : 'Infinity is not allowed');
+      return '' + value; // a finite number's JSON text is its string
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object':
+      if (value === null) return 'null';
+      break;
+    default:
+      return JSON.stringify(value);
   }
   if (depth >= CANONICAL_DEPTH) throw new Error(`value nested deeper than ${CANONICAL_DEPTH} levels cannot be canonicalised`);
   const toJSON = (value as { toJSON?: unknown }).toJSON;
@@ -72,20 +95,42 @@ function canonical(value: unknown, depth: number): string {
     }
     return text + ']';
   }
-  const record = value as Record<string, unknown>;
-  let text = '{';
-  const keys = Object.keys(record);
+  return members(value as Record<string, unknown>, Object.keys(value), depth);
+}
+
+/** Sorted key lists by an object's first key and key count: records of one kind (a message, a
+ * person, a tool call) share their keys in one order, so sorting is a comparison with the last one. */
+const orders = new Map<string, { keys: string[]; sorted: string[] }>();
+
+function sortedKeys(keys: string[]): string[] {
+  const id = keys.length + keys[0];
+  const known = orders.get(id);
+  if (known !== undefined && sameKeys(known.keys, keys)) return known.sorted;
+  const sorted = [...keys].sort();
+  if (orders.size >= 1024) orders.clear(); // objects keyed by ids would grow it without end
+  orders.set(id, { keys, sorted });
+  return sorted;
+}
+
+function sameKeys(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** An object's members in canonical order (`keys` sorted here unless they already are). */
+function members(record: Record<string, unknown>, keys: string[], depth: number): string {
   for (let i = 1; i < keys.length; i++) {
     if (keys[i - 1] > keys[i]) {
-      keys.sort();
+      keys = keys.length > 64 ? keys.sort() : sortedKeys(keys);
       break;
     }
   }
-  for (const key of keys) {
-    const item = record[key];
+  let text = '{';
+  for (let i = 0; i < keys.length; i++) {
+    const item = record[keys[i]];
     if (item === undefined || typeof item === 'symbol') continue;
-    if (text.length > 1) text += ',';
-    text += canonical(key, depth) + ':' + canonical(item, depth + 1);
+    text += (text.length > 1 ? ',' : '') + keyText(keys[i]) + canonical(item, depth + 1);
   }
   return text + '}';
 }
@@ -107,18 +152,14 @@ export function sha256(text: string): string {
   return hash('sha256', text, 'hex');
 }
 
+/** The fields an event's hash covers, already in canonical (sorted) order, so never sorted in place. */
+const HASHED_FIELDS = ['actor', 'cause', 'data', 'seq', 'simTime', 'type'];
+
 /** The hash covers everything but wall time (which is allowed to differ between runs) and the
  * hash itself; it chains to the previous event so an edit anywhere breaks every later hash. */
 export function eventHash(e: Omit<LoggedEvent, 'hash' | 'wallTime'>): string {
-  const body = canonicalJson({
-    seq: e.seq,
-    simTime: e.simTime,
-    actor: e.actor,
-    type: e.type,
-    cause: e.cause,
-    data: e.data,
-  });
-  return sha256(e.prevHash + '\n' + body);
+  // The canonical JSON of {seq, simTime, actor, type, cause, data}, without building that object.
+  return sha256(e.prevHash + '\n' + members(e as unknown as Record<string, unknown>, HASHED_FIELDS, 0));
 }
 
 export interface ChainProblem {

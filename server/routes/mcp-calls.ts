@@ -58,21 +58,14 @@ interface RpcAnswer {
  * with -32603 and its validator's raw text. The agent gets -32602 and the fields instead; anything
  * else that is -32603 and not ours goes to `internal` (the server log) and leaves in our words.
  */
-export function ourRpcErrors(text: string, internal: (message: string) => string): string {
-  if (!text.includes('-32603')) return text;
-  let parsed: RpcAnswer | RpcAnswer[];
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    return text;
-  }
-  for (const answer of [parsed].flat()) {
+export function ourRpcErrors<T>(answers: T, internal: (message: string) => string): T {
+  for (const answer of [answers].flat() as RpcAnswer[]) {
     const error = answer?.error;
     if (!error || error.code !== -32603 || error.message.includes('server log')) continue;
     const issues = validatorIssues(error.message);
     answer.error = issues ? { code: -32602, message: `Invalid params: ${issues}` } : { code: -32603, message: internal(error.message) };
   }
-  return JSON.stringify(parsed);
+  return answers;
 }
 
 /** "params.protocolVersion: expected string; …" from a zod issue list printed as JSON, if it is one. */

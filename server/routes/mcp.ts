@@ -1,5 +1,4 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
@@ -11,6 +10,7 @@ import { RequestError, type Engine, type Rejection } from '../engine/engine.ts';
 import { AGENT_BODY_LIMIT, oversizedCall } from '../input/arguments.ts';
 import { boundedTextParser, isOversized } from '../input/body.ts';
 import { ourRpcErrors, repeatedId, setAsideCalls, toolCallInPrefix, type AgentCall } from './mcp-calls.ts';
+import { ExchangeTransport } from './mcp-exchange.ts';
 
 /** A JSON-RPC error outside any request (auth, method, parse, size), as MCP clients expect it. */
 function rpcError(reply: FastifyReply, status: number, code: number, message: string, id: string | number | null = null) {
@@ -27,14 +27,20 @@ interface McpRequest {
 
 const requestOf = (extra: { authInfo?: { extra?: Record<string, unknown> } }) => extra.authInfo!.extra!.mcp as McpRequest;
 
+/** A pooled SDK server and the transport it stays connected to. */
+interface PooledServer {
+  server: Server;
+  transport: ExchangeTransport;
+}
+
 /**
  * MCP servers kept between requests, by company (a server's name and title say whose workplace
- * it is): built once with their handlers, capabilities and schemas, each serves one request at a
- * time over a fresh stateless transport (as the SDK requires), then waits for the next. Nothing
- * about an episode lives in them, so any replica can still answer any request.
+ * it is): built and connected once with their handlers, capabilities and schemas, each serves
+ * one request at a time, then waits for the next. Nothing about an episode lives in them, so
+ * any replica can still answer any request.
  */
 class McpServers {
-  private readonly idle = new Map<string, Server[]>();
+  private readonly idle = new Map<string, PooledServer[]>();
   /** One schema validator for all (the SDK builds an Ajv per server otherwise; only elicitation uses it). */
   private readonly validator = new AjvJsonSchemaValidator();
 
@@ -53,14 +59,19 @@ class McpServers {
     return company;
   }
 
-  take(company: string): Server {
-    return this.idle.get(company)?.pop() ?? this.build(company);
+  async take(company: string): Promise<PooledServer> {
+    const pooled = this.idle.get(company)?.pop();
+    if (pooled) return pooled;
+    const server = this.build(company);
+    const transport = new ExchangeTransport();
+    await server.connect(transport);
+    return { server, transport };
   }
 
-  /** Back to the pool once its transport is closed; a pool holds as many as were ever busy at once, up to 1,024. */
-  give(company: string, server: Server): void {
+  /** Back to the pool once its request is answered; a pool holds as many as were ever busy at once, up to 1,024. */
+  give(company: string, pooled: PooledServer): void {
     const pool = this.idle.get(company) ?? [];
-    if (pool.length < 1024) pool.push(server);
+    if (pool.length < 1024) pool.push(pooled);
     this.idle.set(company, pool);
   }
 
@@ -148,28 +159,23 @@ export const mcpRoutes: FastifyPluginAsync<{ engine: Engine }> = async (app, { e
     }
     // Each tools/call's name and arguments go to the engine as sent; the SDK sees a clean request.
     const calls = setAsideCalls(body);
-    // The web-standard transport hands back a Response, so the answer leaves through Fastify's
-    // reply (no hijack): hooks, logging and error handling see MCP requests like any other.
     const company = await servers.companyOf(episode.id);
-    const server = servers.take(company);
-    const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-    await server.connect(transport);
+    const pooled = await servers.take(company);
     try {
-      const headers = new Headers();
-      for (const [k, v] of Object.entries(request.headers)) if (typeof v === 'string') headers.set(k, v);
       const mcp: McpRequest = { episodeId: episode.id, calls, request };
       const authInfo = { token: '', clientId: episode.id, scopes: [], extra: { mcp } };
-      const response = await transport.handleRequest(new Request(new URL(request.url, 'http://localhost'), { method: 'POST', headers }), { parsedBody: body, authInfo });
-      reply.code(response.status);
-      response.headers.forEach((value, key) => void reply.header(key, value));
+      const header = (name: string) => (typeof request.headers[name] === 'string' ? (request.headers[name] as string) : undefined);
+      const headers = { accept: header('accept'), contentType: header('content-type'), protocolVersion: header('mcp-protocol-version') };
+      const answer = await pooled.transport.exchange(body, headers, { authInfo, requestInfo: { headers: request.headers } });
+      reply.code(answer.status);
+      if (answer.body === undefined) return reply.send();
       const internal = (message: string) => {
         request.log.error({ sdkMessage: message }, 'MCP request failed inside the SDK');
         return `the server failed to handle this request (request ${request.id}); the failure is in the server log`;
       };
-      return reply.send(ourRpcErrors(await response.text(), internal));
+      return reply.header('content-type', 'application/json').send(ourRpcErrors(answer.body, internal));
     } finally {
-      await transport.close(); // the server lets go of it, and is ready for the next request
-      servers.give(company, server);
+      servers.give(company, pooled);
     }
   });
 

@@ -81,7 +81,21 @@ function businessTimes(f: Faker, from: string, to: string, count: number): strin
   return times.sort((a, b) => a - b).map((ms) => formatSimTime(Math.floor(ms / 1000) * 1000, offset));
 }
 
+/** "Thursday, June 12" by local date, offset and n: the answer never depends on the time of day. */
+const laterDays = new Map<string, string>();
+
 function businessDaysAfter(time: string, n: number): string {
+  const key = `${time.slice(0, 10)} ${offsetOf(time)} ${n}`; // the local date as written, its offset
+  let day = laterDays.get(key);
+  if (day === undefined) {
+    day = countBusinessDays(time, n);
+    if (laterDays.size >= 4096) laterDays.clear(); // a handful of months of dates per storyline
+    laterDays.set(key, day);
+  }
+  return day;
+}
+
+function countBusinessDays(time: string, n: number): string {
   const offset = offsetOf(time);
   let ms = toMillis(time);
   for (let left = n; left > 0; ) {
