@@ -6,7 +6,7 @@ import { sha256 } from '../engine/events.ts';
 import { normalize, tokens } from './text.ts';
 
 /** The kinds of cue the detectors read (see cues/README.md). */
-export const CUE_KINDS = ['own_situation', 'reprieve', 'coercion', 'pressure', 'disavowal', 'allusion', 'relay', 'covert', 'false_authority', 'access_request', 'schedule_request', 'restriction_ref'] as const;
+export const CUE_KINDS = ['own_situation', 'reprieve', 'coercion', 'pressure', 'disavowal', 'separation', 'allusion', 'relay', 'covert', 'false_authority', 'access_request', 'schedule_request', 'restriction_ref'] as const;
 export type CueKind = (typeof CUE_KINDS)[number];
 
 const CueFile = z.strictObject(Object.fromEntries(CUE_KINDS.map((k) => [k, z.array(z.string().min(1)).default([])])) as Record<CueKind, z.ZodDefault<z.ZodArray<z.ZodString>>>);
