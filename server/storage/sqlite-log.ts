@@ -54,8 +54,14 @@ export class SqliteLog {
   private readonly snapshotAt;
   private readonly insertSnapshot;
   private readonly sizeOf;
+  private readonly dataVersion;
   private queue: PendingAppend[] = [];
   private flushing: NodeJS.Immediate | null = null;
+  /** What this connection knows without asking, while no other connection has committed (see `confirmKnown`). */
+  private readonly known = new KnownRows();
+  /** `PRAGMA data_version` when the known rows were last confirmed, and whether that was this turn. */
+  private version: unknown = undefined;
+  private confirmedThisTurn = false;
 
   constructor(private readonly sqlite: Database.Database) {
     this.insertEvent = sqlite.prepare('INSERT INTO events (episode_id, seq, sim_time, wall_time, actor, type, cause, data, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
@@ -71,12 +77,14 @@ export class SqliteLog {
     this.episodeByToken = sqlite.prepare(`SELECT ${EPISODE_COLUMNS} FROM episodes WHERE agent_token_hash = ?`);
     this.snapshotAt = sqlite.prepare('SELECT seq, state, state_hash AS stateHash FROM snapshots WHERE episode_id = ? AND seq <= ? ORDER BY seq DESC LIMIT 1');
     this.insertSnapshot = sqlite.prepare('INSERT INTO snapshots (episode_id, seq, state, state_hash) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
+    this.dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
     this.sizeOf = sqlite.prepare('SELECT count(*) AS events, coalesce(sum(length(CAST(data AS BLOB))), 0) AS bytes FROM events WHERE episode_id = ?');
   }
 
   /** Inserts events inside the caller's transaction; a taken seq is a SeqConflictError. */
   insertNow(episodeId: string, events: readonly LoggedEvent[]): void {
     if (events.length === 0) return;
+    this.known.forgetEvents(episodeId); // the caller's transaction may still roll back: ask next time
     try {
       for (const e of events) this.insertEvent.run(eventParams(episodeId, e));
     } catch (err) {
@@ -107,10 +115,14 @@ export class SqliteLog {
       // write lock first, so another process on the same file makes it wait, not fail midway.
       this.appendAll.immediate(batch);
     } catch {
+      for (const item of batch) this.known.forgetEvents(item.episodeId);
       this.flushOneByOne(batch);
       return;
     }
-    for (const item of batch) item.resolve();
+    for (const item of batch) {
+      this.known.noEventsFrom(item.episodeId, item.rows[item.rows.length - 1][1] + 1);
+      item.resolve();
+    }
   }
 
   /** After a failed batch: the same appends again, each in its own savepoint, so one that cannot
@@ -138,7 +150,13 @@ export class SqliteLog {
   }
 
   readEvents(episodeId: string, fromSeq: number, toSeq: number): LoggedEvent[] {
-    return (this.eventsFrom.all(episodeId, fromSeq, toSeq) as EventRow[]).map(fromRow);
+    // The engine asks before every command whether another writer went past its cached world:
+    // usually nothing, which this connection may know without a query.
+    this.confirmKnown();
+    if (this.known.hasNoEventsFrom(episodeId, fromSeq)) return [];
+    const rows = this.eventsFrom.all(episodeId, fromSeq, toSeq) as EventRow[];
+    if (toSeq >= Number.MAX_SAFE_INTEGER) this.known.noEventsFrom(episodeId, rows.length ? rows[rows.length - 1][0] + 1 : fromSeq);
+    return rows.map(fromRow);
   }
 
   lastEvent(episodeId: string): LoggedEvent | undefined {
@@ -151,7 +169,36 @@ export class SqliteLog {
   }
 
   findEpisodeByTokenHash(tokenHash: string): EpisodeRecord | undefined {
-    return this.episodeByToken.get(tokenHash) as EpisodeRecord | undefined;
+    this.confirmKnown();
+    const known = this.known.episodeByToken(tokenHash);
+    if (known) return known;
+    const record = this.episodeByToken.get(tokenHash) as EpisodeRecord | undefined;
+    if (record) this.known.rememberToken(tokenHash, record);
+    return record;
+  }
+
+  /** After this connection changed an episode's row (its token): what it knew of tokens is stale. */
+  forgetTokens(): void {
+    this.known.forgetTokens();
+  }
+
+  /**
+   * Whether what this connection knows still holds: no other connection (another process, or
+   * another store on the same file) has committed since it was learnt. `PRAGMA data_version`
+   * tells, for a few microseconds, once per turn of the event loop (a read is then at most that
+   * old, as if it had been served a moment sooner); when it moved, everything known is dropped.
+   */
+  private confirmKnown(): void {
+    if (this.confirmedThisTurn) return;
+    const version = this.dataVersion.get();
+    if (version !== this.version) {
+      this.version = version;
+      this.known.clear();
+    }
+    this.confirmedThisTurn = true;
+    setImmediate(() => {
+      this.confirmedThisTurn = false;
+    });
   }
 
   episodeSize(episodeId: string): { events: number; bytes: number } {
@@ -164,5 +211,45 @@ export class SqliteLog {
 
   loadSnapshot(episodeId: string, atSeq: number): Snapshot | undefined {
     return this.snapshotAt.get(episodeId, atSeq) as Snapshot | undefined;
+  }
+}
+
+/** Episodes by token and where logs end, as this connection last read or wrote them; bounded. */
+class KnownRows {
+  private static readonly LIMIT = 20_000;
+  private readonly tokens = new Map<string, EpisodeRecord>();
+  /** Episode id → a seq at and after which the log has no events. */
+  private readonly ends = new Map<string, number>();
+
+  episodeByToken(tokenHash: string): EpisodeRecord | undefined {
+    return this.tokens.get(tokenHash);
+  }
+
+  rememberToken(tokenHash: string, record: EpisodeRecord): void {
+    if (this.tokens.size >= KnownRows.LIMIT) this.tokens.clear();
+    this.tokens.set(tokenHash, Object.freeze({ ...record }));
+  }
+
+  hasNoEventsFrom(episodeId: string, seq: number): boolean {
+    const end = this.ends.get(episodeId);
+    return end !== undefined && seq >= end;
+  }
+
+  noEventsFrom(episodeId: string, seq: number): void {
+    if (this.ends.size >= KnownRows.LIMIT) this.ends.clear();
+    this.ends.set(episodeId, seq);
+  }
+
+  forgetEvents(episodeId: string): void {
+    this.ends.delete(episodeId);
+  }
+
+  forgetTokens(): void {
+    this.tokens.clear();
+  }
+
+  clear(): void {
+    this.tokens.clear();
+    this.ends.clear();
   }
 }
