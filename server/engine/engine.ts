@@ -18,7 +18,7 @@ import { CommitFeed, type Commit } from './feed.ts';
 import { RetryLaterError, backoff, WRITE_ATTEMPTS } from './retry.ts';
 import { applyTo, emptyState, foldInto } from './apply.ts';
 import { CommandContext, SpoiledWorld, provisional, type PendingEvent } from './context.ts';
-import { GENESIS_HASH, LoggedEvent, dataJson, eventHash, keepGivenText, sha256, verifyChain } from './events.ts';
+import { GENESIS_HASH, LoggedEvent, dataJson, eventHash, sha256, verifyChain } from './events.ts';
 import { resealForFork } from './fork.ts';
 import { genesis } from './genesis.ts';
 import { failure, runTool, type CallResult } from './run.ts';
@@ -190,7 +190,6 @@ export class Engine {
       if (problem) throw new RequestError(400, 'invalid_log', `line ${i + 1}: ${formatProblem(problem)}`);
       const parsed = LoggedEvent.safeParse(raw);
       if (!parsed.success) throw new RequestError(400, 'invalid_log', `line ${i + 1}: ${formatIssues(parsed.error)}`);
-      keepGivenText(parsed.data);
       events.push(parsed.data);
     }
     if (events.length === 0) throw new RequestError(400, 'invalid_log', 'the log is empty; send the JSONL exported by GET /v1/episodes/:id/events');

@@ -135,44 +135,16 @@ function members(record: Record<string, unknown>, keys: string[], depth: number)
   return text + '}';
 }
 
-/** The canonical JSON of event data, by data object (an event's data is never edited): written
- * once when the event is sealed, then stored and hashed from the same text. */
-const dataTexts = new WeakMap<object, string>();
+const dataTexts = new WeakMap<LoggedEvent, string>();
 
-/** Data text as a store returned it, not yet known to be canonical: a log written before data was
- * stored canonically holds `JSON.stringify` text. It is used once a hash it was sealed under
- * confirms it (see `eventHash`). */
-const storedTexts = new WeakMap<object, string>();
-
-/** An event's data as stored and hashed: canonical JSON, written once per data object. */
-export function dataJson(e: Pick<LoggedEvent, 'data'>): string {
-  let text = dataTexts.get(e.data);
+/** An event's data as stored (JSON), written once per event however often it is asked for. */
+export function dataJson(e: LoggedEvent): string {
+  let text = dataTexts.get(e);
   if (text === undefined) {
-    text = canonicalJson(e.data);
-    dataTexts.set(e.data, text);
+    text = JSON.stringify(e.data);
+    dataTexts.set(e, text);
   }
   return text;
-}
-
-/** Data text as an imported log gave it, stored as it came (see `storedDataJson`). */
-const givenTexts = new WeakMap<object, string>();
-
-/** An imported event's data is stored as the log wrote it, so its export is the file it came
- * from, byte for byte, even when an older version wrote it (`JSON.stringify`, not canonical). */
-export function keepGivenText(e: Pick<LoggedEvent, 'data'>): void {
-  givenTexts.set(e.data, JSON.stringify(e.data));
-}
-
-/** The text a store writes for an event's data: as imported, else the canonical text it was hashed from. */
-export function storedDataJson(e: Pick<LoggedEvent, 'data'>): string {
-  return givenTexts.get(e.data) ?? dataJson(e);
-}
-
-/** Data read from a store with its text: parsed once, the text kept to hash without rewriting it. */
-export function dataFromText(text: string): Record<string, unknown> {
-  const data = JSON.parse(text) as Record<string, unknown>;
-  storedTexts.set(data, text);
-  return data;
 }
 
 /** One-shot hashing: a third of the time of a createHash object per event. */
@@ -183,45 +155,11 @@ export function sha256(text: string): string {
 /** The fields an event's hash covers, already in canonical (sorted) order, so never sorted in place. */
 const HASHED_FIELDS = ['actor', 'cause', 'data', 'seq', 'simTime', 'type'];
 
-type Hashed = Omit<LoggedEvent, 'hash' | 'wallTime'>;
-
-/** The hash of an event whose data's canonical text is `dataText`: the canonical JSON of
- * {actor, cause, data, seq, simTime, type} after the previous hash, written field by field. */
-function hashWith(e: Hashed, dataText: string): string {
-  return sha256(`${e.prevHash}\n{"actor":${quoted(e.actor)},"cause":${e.cause === null ? 'null' : canonical(e.cause, 1)},"data":${dataText},"seq":${canonical(e.seq, 1)},"simTime":${quoted(e.simTime)},"type":${quoted(e.type)}}`);
-}
-
-/** The fields as the fast path writes them: anything else (a missing cause, a log read from a
- * file that zod let through oddly) goes the general way, so the hash never depends on the path. */
-function plainFields(e: Hashed): boolean {
-  return typeof e.actor === 'string' && typeof e.simTime === 'string' && typeof e.type === 'string' && typeof e.seq === 'number' && (e.cause === null || typeof e.cause === 'number') && typeof e.data === 'object' && e.data !== null && !Array.isArray(e.data);
-}
-
 /** The hash covers everything but wall time (which is allowed to differ between runs) and the
  * hash itself; it chains to the previous event so an edit anywhere breaks every later hash. */
-export function eventHash(e: Hashed): string {
-  if (!plainFields(e)) return sha256(e.prevHash + '\n' + members(e as unknown as Record<string, unknown>, HASHED_FIELDS, 0));
-  const known = dataTexts.get(e.data);
-  if (known !== undefined) return hashWith(e, known);
-  const stored = storedTexts.get(e.data);
-  if (stored !== undefined) {
-    // A stored text is used only if the hash the event was sealed with confirms it: an older
-    // log's `JSON.stringify` text, or an edited one, is written canonically instead.
-    const hashed = hashWith(e, stored);
-    storedTexts.delete(e.data);
-    if (hashed === (e as Partial<LoggedEvent>).hash) {
-      dataTexts.set(e.data, stored);
-      return hashed;
-    }
-  }
-  return hashWith(e, dataJson(e));
-}
-
-/** An event's data text, confirmed against its own hash when it came from a store: a re-seal
- * (a fork) then hashes the same data under a new chain without writing it again. */
-export function sealedDataJson(e: LoggedEvent): string {
-  if (!dataTexts.has(e.data) && storedTexts.has(e.data) && plainFields(e)) eventHash(e);
-  return dataJson(e);
+export function eventHash(e: Omit<LoggedEvent, 'hash' | 'wallTime'>): string {
+  // The canonical JSON of {seq, simTime, actor, type, cause, data}, without building that object.
+  return sha256(e.prevHash + '\n' + members(e as unknown as Record<string, unknown>, HASHED_FIELDS, 0));
 }
 
 export interface ChainProblem {

@@ -1,4 +1,4 @@
-import { GENESIS_HASH, eventHash, sealedDataJson, type LoggedEvent } from './events.ts';
+import { GENESIS_HASH, eventHash, type LoggedEvent } from './events.ts';
 
 /** Where a fork branched off: its parent, the last event it shares, and that event's hash. */
 export interface ForkedFrom {
@@ -15,7 +15,6 @@ export function resealForFork(events: readonly LoggedEvent[], forkedFrom: Forked
   let prevHash = GENESIS_HASH;
   for (let i = 0; i < events.length; i++) {
     const e = events[i];
-    if (i > 0) sealedDataJson(e); // the parent's stored text, confirmed by its hash, hashed again as it is
     const data = i === 0 ? { ...e.data, forkedFrom } : e.data;
     const base = { seq: e.seq, simTime: e.simTime, actor: e.actor, type: e.type, cause: e.cause, data, prevHash };
     const hash = eventHash(base);

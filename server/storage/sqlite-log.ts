@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { dataFromText, storedDataJson, type LoggedEvent } from '../engine/events.ts';
+import { dataJson, type LoggedEvent } from '../engine/events.ts';
 import { SeqConflictError, StoreBusyError, type EpisodeRecord, type Snapshot } from './store.ts';
 
 /** An event as its row is bound: data already JSON, so the text is made once. */
@@ -30,11 +30,11 @@ export function busyOrFault(err: unknown): unknown {
 }
 
 function eventParams(episodeId: string, e: LoggedEvent): EventParams {
-  return [episodeId, e.seq, e.simTime, e.wallTime, e.actor, e.type, e.cause, storedDataJson(e), e.prevHash, e.hash];
+  return [episodeId, e.seq, e.simTime, e.wallTime, e.actor, e.type, e.cause, dataJson(e), e.prevHash, e.hash];
 }
 
 function fromRow(r: EventRow): LoggedEvent {
-  return { seq: r[0], simTime: r[1], wallTime: r[2], actor: r[3], type: r[4], cause: r[5], data: dataFromText(r[6]), prevHash: r[7], hash: r[8] };
+  return { seq: r[0], simTime: r[1], wallTime: r[2], actor: r[3], type: r[4], cause: r[5], data: JSON.parse(r[6]), prevHash: r[7], hash: r[8] };
 }
 
 /**
