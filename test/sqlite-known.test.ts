@@ -1,7 +1,7 @@
 // The SQLite store answers two questions of every tool call from memory (which episode a token
 // opens; whether the log grew past the engine's cached world) while no other connection to the
 // file has committed. Two stores on one file are two connections, as two processes would be:
-// what one writes, the other must see by its next turn of the event loop.
+// what one writes, the other must see at once.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,19 +22,16 @@ afterAll(async () => {
 
 const record = (id: string, token: string): EpisodeRecord => ({ id, storylineId: 'northwind', conditionId: 'northwind_a', seed: 7, mode: 'autonomous', label: null, agentTokenHash: token, createdAt: '2025-01-01T00:00:00Z', origin: 'storyline' });
 const event = (seq: number): LoggedEvent => ({ seq, simTime: '2025-06-11T16:53:00-05:00', wallTime: '2025-01-01T00:00:00.000Z', actor: 'system', type: 'x.y', cause: null, data: { n: seq }, prevHash: GENESIS_HASH, hash: `h${seq}` });
-const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('what a SQLite store knows without asking', () => {
   it('a token another connection reissued stops opening the episode', async () => {
     await a.createEpisode(record('ep_t', 'tok-1'), [event(0)]);
     expect((await a.findEpisodeByTokenHash('tok-1'))?.id).toBe('ep_t');
     expect((await a.findEpisodeByTokenHash('tok-1'))?.id).toBe('ep_t'); // now from memory
-    await nextTurn();
     await b.setAgentTokenHash('ep_t', 'tok-2');
-    await nextTurn();
     expect(await a.findEpisodeByTokenHash('tok-1')).toBeUndefined();
     expect((await a.findEpisodeByTokenHash('tok-2'))?.agentTokenHash).toBe('tok-2');
-    // Its own reissue is seen at once, in the same turn.
+    // Its own reissue too.
     await a.setAgentTokenHash('ep_t', 'tok-3');
     expect(await a.findEpisodeByTokenHash('tok-2')).toBeUndefined();
   });
@@ -45,9 +42,7 @@ describe('what a SQLite store knows without asking', () => {
     await a.append('ep_e', [event(2)]);
     expect(await a.readEvents('ep_e', 3)).toEqual([]); // known from its own commit
     expect((await a.readEvents('ep_e', 2)).map((e) => e.seq)).toEqual([2]);
-    await nextTurn();
     await b.append('ep_e', [event(3), event(4)]);
-    await nextTurn();
     expect((await a.readEvents('ep_e', 3)).map((e) => e.seq)).toEqual([3, 4]);
     expect(await a.readEvents('ep_e', 5)).toEqual([]);
   });
