@@ -94,9 +94,13 @@ async function measured(opts: Parameters<typeof load>[0]): Promise<Figures> {
 
 const rows: { name: string; figures: Figures; ratio: string }[] = [];
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-const row = (name: string, figures: Figures, ratio: string) => {
+/** `base`: the line the CPU ratio compares with (the echo, or REST for MCP). CPU time per request
+ * moves much less than req/s when other jobs share the cores, so it is printed as a ratio too. */
+const row = (name: string, figures: Figures, ratio: string, base?: { figures: Figures; label: string }) => {
   rows.push({ name, figures, ratio });
-  const cpu = figures.cpuPerRequest !== undefined ? `  server CPU ${figures.cpuPerRequest.toFixed(0)} µs/req` : '';
+  const own = figures.cpuPerRequest;
+  const cpuRatio = own && base?.figures.cpuPerRequest ? ` (${(base.figures.cpuPerRequest / own).toFixed(2)}x ${base.label} by CPU)` : '';
+  const cpu = own !== undefined ? `  server CPU ${own.toFixed(0)} µs/req${cpuRatio}` : '';
   console.log(`${name.padEnd(44)} ${fmt(figures.rps).padStart(8)} req/s  p50 ${figures.p50} ms  p99 ${figures.p99} ms  ${ratio}${cpu}${figures.timeouts ? `  (${figures.timeouts} timed out)` : ''}`);
 };
 
@@ -122,14 +126,14 @@ try {
   }
   const agent = (i: number) => ({ authorization: `Bearer ${tokens[i % tokens.length]}` });
   const read = await measured({ url: `${backlot.url}/v1/agent/tools/get_current_time`, body: '{}', headersFor: agent, seconds: duration, pid: backlot.child.pid });
-  row('REST get_current_time (recorded)', read, `${(read.rps / echoFigures.rps).toFixed(2)}x echo`);
+  row('REST get_current_time (recorded)', read, `${(read.rps / echoFigures.rps).toFixed(2)}x echo`, { figures: echoFigures, label: 'echo' });
   const mail = JSON.stringify({ to: 'kyle.johnson@summitbridge.com', subject: 'Status', body: 'All on track for the board pack.' });
   const write = await measured({ url: `${backlot.url}/v1/agent/tools/send_email`, body: mail, headersFor: agent, seconds: duration, pid: backlot.child.pid });
-  row('REST send_email (recorded, mail delivered)', write, `${(write.rps / echoFigures.rps).toFixed(2)}x echo`);
+  row('REST send_email (recorded, mail delivered)', write, `${(write.rps / echoFigures.rps).toFixed(2)}x echo`, { figures: echoFigures, label: 'echo' });
   const rpc = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'get_current_time', arguments: {} } });
   const mcpHeaders = (i: number) => ({ ...agent(i), accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18' });
   const mcp = await measured({ url: `${backlot.url}/mcp`, body: rpc, headersFor: mcpHeaders, seconds: duration, pid: backlot.child.pid });
-  row('MCP tools/call get_current_time', mcp, `${(mcp.rps / read.rps).toFixed(2)}x REST`);
+  row('MCP tools/call get_current_time', mcp, `${(mcp.rps / read.rps).toFixed(2)}x REST`, { figures: read, label: 'REST' });
   row('POST /v1/episodes (10 connections)', create, `${(create.rps / echoFigures.rps).toFixed(3)}x echo`);
 } finally {
   await stop(backlot.child);
