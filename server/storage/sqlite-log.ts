@@ -55,6 +55,7 @@ export class SqliteLog {
   private readonly insertSnapshot;
   private readonly sizeOf;
   private readonly dataVersion;
+  private readonly updateToken;
   private queue: PendingAppend[] = [];
   private flushing: NodeJS.Immediate | null = null;
   /** What this connection knows without asking, while no other connection has committed (see `confirmKnown`). */
@@ -77,6 +78,7 @@ export class SqliteLog {
     this.snapshotAt = sqlite.prepare('SELECT seq, state, state_hash AS stateHash FROM snapshots WHERE episode_id = ? AND seq <= ? ORDER BY seq DESC LIMIT 1');
     this.insertSnapshot = sqlite.prepare('INSERT INTO snapshots (episode_id, seq, state, state_hash) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING');
     this.dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
+    this.updateToken = sqlite.prepare('UPDATE episodes SET agent_token_hash = ? WHERE id = ?');
     this.sizeOf = sqlite.prepare('SELECT count(*) AS events, coalesce(sum(length(CAST(data AS BLOB))), 0) AS bytes FROM events WHERE episode_id = ?');
   }
 
@@ -176,8 +178,9 @@ export class SqliteLog {
     return record;
   }
 
-  /** After this connection changed an episode's row (its token): what it knew of tokens is stale. */
-  forgetTokens(): void {
+  /** A new token for an episode: written, and what this connection knew of tokens dropped with it. */
+  setAgentTokenHash(episodeId: string, tokenHash: string): void {
+    this.updateToken.run(tokenHash, episodeId);
     this.known.forgetTokens();
   }
 
@@ -193,7 +196,6 @@ export class SqliteLog {
     this.version = version;
     this.known.clear();
   }
-
 
   episodeSize(episodeId: string): { events: number; bytes: number } {
     return this.sizeOf.get(episodeId) as { events: number; bytes: number };

@@ -78,8 +78,7 @@ export class SqliteStore implements EventStore {
   }
 
   async setAgentTokenHash(episodeId: string, tokenHash: string): Promise<void> {
-    this.db.update(schema.episodes).set({ agentTokenHash: tokenHash }).where(eq(schema.episodes.id, episodeId)).run();
-    this.log.forgetTokens();
+    this.log.setAgentTokenHash(episodeId, tokenHash);
   }
 
   async getEpisode(id: string): Promise<EpisodeRecord | undefined> {
