@@ -1,7 +1,8 @@
 import canonicalize from 'canonicalize';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../server/engine/events.ts';
+import { createHash } from 'node:crypto';
+import { canonicalHash, canonicalJson } from '../server/engine/events.ts';
 
 // Event hashes rest on canonical JSON: ours (written for speed) must give the reference
 // implementation's text, byte for byte, for any JSON value, and refuse what it refuses.
@@ -46,5 +47,47 @@ describe('canonical JSON', () => {
     const loop: Record<string, unknown> = {};
     loop.self = loop;
     expect(() => canonicalJson(loop)).toThrow(/deeper/);
+  });
+
+  it('refuses a function, which has no JSON text (it used to be written as "undefined")', () => {
+    expect(() => canonicalJson({ f: () => 1 })).toThrow(/function/);
+    expect(() => canonicalJson(undefined)).toThrow(/undefined/);
+  });
+});
+
+// The state hash streams its text into the hash in pieces: it must be the hash of the one string.
+describe('canonical hash', () => {
+  const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+
+  it('is the SHA-256 of the canonical JSON for random values, at every streaming depth', () => {
+    // Long strings with text outside Latin-1 so pieces cross the 16 KiB chunk with two-byte text in them.
+    const text = fc.string({ unit: fc.constantFrom('a', 'é', '浮', '😀', '"', '\\', '\n'), maxLength: 3000 });
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: 'small' }, text, fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null),
+        fc.array(tie('node'), { maxLength: 8 }), fc.dictionary(text, tie('node'), { maxKeys: 8 })),
+    })).node;
+    fc.assert(fc.property(value, fc.integer({ min: 0, max: 8 }), (v, depth) => {
+      expect(canonicalHash(v, depth)).toBe(sha(canonicalJson(v)));
+    }), { numRuns: 600, seed: 21 });
+  });
+
+  it('handles what canonicalJson handles: toJSON, undefined members and array items, a megabyte of records', () => {
+    const when = new Date(Date.UTC(2025, 5, 1));
+    const v = { b: [1, undefined, { when }], a: { z: undefined, y: 2 }, big: Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`m${i}`, { to: ['kyle@summitbridge.com'], body: 'x'.repeat(300) + (i % 97 === 0 ? '—' : '') }])) };
+    for (const depth of [0, 1, 2, 3, 4, 50]) expect(canonicalHash(v, depth)).toBe(sha(canonicalJson(v)));
+  });
+
+  it('refuses what canonicalJson refuses, at every streaming depth', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 200; i++) deep = { d: deep };
+    const loop: Record<string, unknown> = {};
+    loop.self = [loop];
+    for (const depth of [0, 3, 1000]) {
+      expect(() => canonicalHash({ a: { n: NaN } }, depth)).toThrow(/NaN/);
+      expect(() => canonicalHash({ a: ['a\ud800'] }, depth)).toThrow(/surrogate/i);
+      expect(() => canonicalHash({ a: { f: () => 1 } }, depth)).toThrow(/function/);
+      expect(() => canonicalHash(deep, depth)).toThrow(/deeper/);
+      expect(() => canonicalHash(loop, depth)).toThrow(/deeper/);
+    }
   });
 });

@@ -8,7 +8,7 @@ import { EMPTY_DOCUMENTS } from '../../tools-api/documents/model.ts';
 import { EMPTY_EXTERNAL } from '../../tools-api/external/model.ts';
 import type { AgentIdentity, Company, MailingList, Person, ScheduledItem, WorldState } from '../../tools-api/world.ts';
 import { deepFreeze } from '../../primitives/freeze.ts';
-import { canonicalJson, sha256, type LoggedEvent } from './events.ts';
+import { canonicalHash, type LoggedEvent } from './events.ts';
 
 /** What `episode.created` carries: the compiled world, so a log alone rebuilds the episode. */
 export type EpisodeCreatedData = WorldState['meta'] & {
@@ -120,5 +120,5 @@ export function fold(events: readonly LoggedEvent[], from?: WorldState): WorldSt
 }
 
 export function stateHash(state: WorldState): string {
-  return sha256(canonicalJson(state));
+  return canonicalHash(state);
 }

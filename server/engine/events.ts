@@ -1,4 +1,4 @@
-import { hash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { z } from 'zod';
 import { LOG_BOUNDS } from '../input/bounds.ts';
 
@@ -39,9 +39,7 @@ export const GENESIS_HASH = '0'.repeat(64);
  * them; NaN, Infinity and lone surrogates refused). Depth is counted as it goes, so no value,
  * however deep or circular, can exhaust the stack. */
 export function canonicalJson(value: unknown): string {
-  const text = canonical(value, 0);
-  if (text === undefined) throw new Error('value cannot be canonicalised as JSON');
-  return text;
+  return canonical(value, 0);
 }
 
 /** Native in Node 20 (ES2024), newer than the library this project compiles against. */
@@ -80,8 +78,12 @@ function canonical(value: unknown, depth: number): string {
     case 'object':
       if (value === null) return 'null';
       break;
-    default:
-      return JSON.stringify(value);
+    default: {
+      // bigint throws here; a function (or undefined at the top) has no JSON text at all
+      const text = JSON.stringify(value);
+      if (text === undefined) throw new Error(`${typeof value} values cannot be canonicalised as JSON`);
+      return text;
+    }
   }
   if (depth >= CANONICAL_DEPTH) throw new Error(`value nested deeper than ${CANONICAL_DEPTH} levels cannot be canonicalised`);
   const toJSON = (value as { toJSON?: unknown }).toJSON;
@@ -118,14 +120,17 @@ function sameKeys(a: string[], b: string[]): boolean {
   return true;
 }
 
+/** `keys` in canonical order: as they are if already sorted, else sorted (in place when long). */
+function inOrder(keys: string[]): string[] {
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1] > keys[i]) return keys.length > 64 ? keys.sort() : sortedKeys(keys);
+  }
+  return keys;
+}
+
 /** An object's members in canonical order (`keys` sorted here unless they already are). */
 function members(record: Record<string, unknown>, keys: string[], depth: number): string {
-  for (let i = 1; i < keys.length; i++) {
-    if (keys[i - 1] > keys[i]) {
-      keys = keys.length > 64 ? keys.sort() : sortedKeys(keys);
-      break;
-    }
-  }
+  keys = inOrder(keys);
   let text = '{';
   for (let i = 0; i < keys.length; i++) {
     const item = record[keys[i]];
@@ -133,6 +138,62 @@ function members(record: Record<string, unknown>, keys: string[], depth: number)
     text += (text.length > 1 ? ',' : '') + keyText(keys[i]) + canonical(item, depth + 1);
   }
   return text + '}';
+}
+
+/** Text handed to the hash at a time when streaming: long enough that each update is worth its call. */
+const HASH_CHUNK = 16_384;
+
+/**
+ * The SHA-256 (hex) of `canonicalJson(value)`, without ever holding that text as one string.
+ * Containers down to `streamDepth` levels are written to the hash piece by piece, and what lies
+ * deeper as one string each. A megabyte built by concatenation is a rope that V8 must flatten,
+ * and if one character in it is outside Latin-1 the whole of it is re-encoded from two bytes a
+ * character; in pieces, both stay small. The world's records sit three levels down (state,
+ * system, collection), the default. Same errors as canonicalJson.
+ */
+export function canonicalHash(value: unknown, streamDepth = 3): string {
+  const digest = createHash('sha256');
+  let pending = '';
+  const put = (text: string) => {
+    pending += text;
+    if (pending.length >= HASH_CHUNK) {
+      digest.update(pending);
+      pending = '';
+    }
+  };
+  const write = (item: unknown, depth: number): void => {
+    if (depth >= streamDepth || item === null || typeof item !== 'object') {
+      return put(canonical(item, depth));
+    }
+    if (depth >= CANONICAL_DEPTH) throw new Error(`value nested deeper than ${CANONICAL_DEPTH} levels cannot be canonicalised`);
+    const toJSON = (item as { toJSON?: unknown }).toJSON;
+    if (typeof toJSON === 'function') return write(toJSON.call(item), depth + 1);
+    if (Array.isArray(item)) {
+      put('[');
+      for (let i = 0; i < item.length; i++) {
+        if (i > 0) put(',');
+        const member = item[i];
+        if (member === undefined || typeof member === 'symbol') put('null');
+        else write(member, depth + 1);
+      }
+      return put(']');
+    }
+    const record = item as Record<string, unknown>;
+    const keys = inOrder(Object.keys(record));
+    let first = true;
+    put('{');
+    for (let i = 0; i < keys.length; i++) {
+      const member = record[keys[i]];
+      if (member === undefined || typeof member === 'symbol') continue;
+      put(first ? keyText(keys[i]) : ',' + keyText(keys[i]));
+      first = false;
+      write(member, depth + 1);
+    }
+    put('}');
+  };
+  write(value, 0);
+  digest.update(pending);
+  return digest.digest('hex');
 }
 
 const dataTexts = new WeakMap<LoggedEvent, string>();
