@@ -1,6 +1,6 @@
 // In-process measures of bench:http: building a big episode, and replaying logs from the store.
 import { performance } from 'node:perf_hooks';
-import { replayLog } from '../clients/cli/replay.ts';
+import { replayLog, replayPages } from '../clients/cli/replay.ts';
 import { Engine } from '../server/engine/engine.ts';
 import { SqliteStore } from '../server/storage/sqlite.ts';
 import { builtInStorylines } from '../world-seeds/registry.ts';
@@ -34,7 +34,7 @@ export interface ReplayFigures {
   events: number;
   /** Events per second, the log already in memory (as `fold` is timed in bench-storylines). */
   memory: { trusted: number; verified: number };
-  /** Events per second, read from the store as `backlot replay <episode-id>` does. */
+  /** Events per second, read from the store a page at a time as `backlot replay <episode-id>` does. */
   store: { trusted: number; verified: number };
 }
 
@@ -59,7 +59,7 @@ export async function measureReplay(): Promise<ReplayFigures[]> {
       const times: number[] = [];
       for (let i = 0; i < 7; i++) {
         const t = performance.now();
-        const report = replayLog(fromStore ? await engine.events(id) : inMemory, { verify });
+        const report = fromStore ? await replayPages((from, to) => engine.events(id, from, to), { verify }) : replayLog(inMemory, { verify });
         times.push(performance.now() - t);
         if (!report.ok) throw new Error(`replay of ${id}: ${report.problems.join('; ')}`);
       }

@@ -9,7 +9,7 @@ import { limitsFromEnv } from '../../server/engine/limits.ts';
 import { rateLimitFromEnv } from '../../server/limits.ts';
 import { openStore } from '../../server/storage/open.ts';
 import { storylineCommands } from './storyline.ts';
-import { replayLog, verifyFile } from './replay.ts';
+import { replayPages, verifyFile } from './replay.ts';
 import { registerRunCommand } from './run.ts';
 import { registerScoringCommands } from './scoring.ts';
 
@@ -151,8 +151,7 @@ program
     let report = existsSync(target) ? verifyFile(target, verify) : undefined;
     if (!report) {
       await withEngine(opts.data, async (engine) => {
-        const events = await engine.events(target);
-        report = replayLog(events, { verify, live: verify ? (await engine.state(target)).state : undefined });
+        report = await replayPages((from, to) => engine.events(target, from, to), { verify, live: verify ? async () => (await engine.state(target)).state : undefined });
       });
     }
     if (!report) return;

@@ -11,53 +11,115 @@ export interface VerifyReport {
   problems: string[];
 }
 
+/** One line of a JSONL log: an event, or why it is not one (`null` for a blank line). */
+function parseLine(line: string, i: number): { event: LoggedEvent } | { problem: string } | null {
+  if (!line.trim()) return null;
+  try {
+    const raw: unknown = JSON.parse(line);
+    // Nesting, numbers and text are checked first: nothing below may recurse without bound.
+    const problem = boundsProblem(raw, LOG_BOUNDS);
+    if (problem) return { problem: `line ${i + 1}: ${formatProblem(problem)}` };
+    const parsed = LoggedEvent.safeParse(raw);
+    if (parsed.success) return { event: parsed.data };
+    return { problem: `line ${i + 1}: not an event (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})` };
+  } catch {
+    return { problem: `line ${i + 1}: not valid JSON` };
+  }
+}
+
 /** Reads a JSONL log, naming the line of anything that is not an event. */
 export function parseLog(text: string): { events: LoggedEvent[]; problems: string[] } {
   const events: LoggedEvent[] = [];
   const problems: string[] = [];
   text.split('\n').forEach((line, i) => {
-    if (!line.trim()) return;
-    try {
-      const raw: unknown = JSON.parse(line);
-      // Nesting, numbers and text are checked first: nothing below may recurse without bound.
-      const problem = boundsProblem(raw, LOG_BOUNDS);
-      if (problem) return problems.push(`line ${i + 1}: ${formatProblem(problem)}`);
-      const parsed = LoggedEvent.safeParse(raw);
-      if (parsed.success) events.push(parsed.data);
-      else problems.push(`line ${i + 1}: not an event (${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message})`);
-    } catch {
-      problems.push(`line ${i + 1}: not valid JSON`);
-    }
+    const read = parseLine(line, i);
+    if (read && 'event' in read) events.push(read.event);
+    else if (read) problems.push(read.problem);
   });
   return { events, problems };
 }
 
 /**
- * Rebuilds a world from its log alone, in one pass: with `verify`, each link of the hash chain is
- * checked as its event is applied (a log from a trusted store is only folded); when a live state
- * is given, the rebuilt world must be the same world.
+ * Rebuilds a world from its log as the log comes, a page at a time: with `verify`, each link of
+ * the hash chain is checked as its event is applied (a log from a trusted store is only folded).
+ * Nothing of a page is kept once it is folded, so a long log is never held whole: its events
+ * die young, which is most of what replay from a store costs otherwise (the garbage collector
+ * copying every parsed event it was told to keep).
  */
-export function replayLog(events: readonly LoggedEvent[], opts: { verify: boolean; live?: WorldState }): VerifyReport {
-  const problems: string[] = [];
-  if (events.length === 0) problems.push('the log is empty');
-  const state = emptyState();
-  let chainChecked = opts.verify;
-  let hash: string | undefined;
-  try {
-    for (let i = 0; i < events.length; i++) {
-      const link = chainChecked ? checkLink(events[i], i, i === 0 ? GENESIS_HASH : events[i - 1].hash) : null;
-      if (link) {
-        problems.push(`seq ${link.seq}: ${link.problem}`);
-        chainChecked = false; // the first break is the one to report; the rest follows from it
-      }
-      applyTo(state, events[i]);
-    }
-    hash = stateHash(state);
-    if (opts.live && stateHash(opts.live) !== hash) problems.push(`the rebuilt state ${hash.slice(0, 12)}… differs from the live state ${stateHash(opts.live).slice(0, 12)}…`);
-  } catch (err) {
-    problems.push(`the log cannot be applied: ${(err as Error).message}`);
+export class Replay {
+  private readonly state = emptyState();
+  private readonly problems: string[] = [];
+  private chainChecked: boolean;
+  private count = 0;
+  private prevHash = GENESIS_HASH;
+  /** Why the log could not be applied, once it could not; nothing after that is folded. */
+  private stuck: string | undefined;
+
+  constructor(verify: boolean) {
+    this.chainChecked = verify;
   }
-  return { ok: problems.length === 0, events: events.length, stateHash: hash, problems };
+
+  add(events: readonly LoggedEvent[]): void {
+    for (let i = 0; i < events.length; i++) {
+      if (this.stuck !== undefined) {
+        this.count += events.length - i; // counted, as the log has them, but not folded
+        return;
+      }
+      const e = events[i];
+      const link = this.chainChecked ? checkLink(e, this.count, this.prevHash) : null;
+      if (link) {
+        this.problems.push(`seq ${link.seq}: ${link.problem}`);
+        this.chainChecked = false; // the first break is the one to report; the rest follows from it
+      }
+      this.count++;
+      this.prevHash = e.hash;
+      try {
+        applyTo(this.state, e);
+      } catch (err) {
+        this.stuck = (err as Error).message;
+      }
+    }
+  }
+
+  /** The report; when a live state is given, the rebuilt world must be the same world. */
+  finish(live?: WorldState): VerifyReport {
+    const problems = this.count === 0 ? ['the log is empty', ...this.problems] : [...this.problems];
+    let hash: string | undefined;
+    if (this.stuck !== undefined) problems.push(`the log cannot be applied: ${this.stuck}`);
+    else {
+      try {
+        hash = stateHash(this.state);
+        if (live && stateHash(live) !== hash) problems.push(`the rebuilt state ${hash.slice(0, 12)}… differs from the live state ${stateHash(live).slice(0, 12)}…`);
+      } catch (err) {
+        problems.push(`the log cannot be applied: ${(err as Error).message}`);
+      }
+    }
+    return { ok: problems.length === 0, events: this.count, stateHash: hash, problems };
+  }
+}
+
+/** Rebuilds a world from a log held in memory (see Replay). */
+export function replayLog(events: readonly LoggedEvent[], opts: { verify: boolean; live?: WorldState }): VerifyReport {
+  const replay = new Replay(opts.verify);
+  replay.add(events);
+  return replay.finish(opts.live);
+}
+
+/** Events read a page at a time: enough that a query is worth it, few enough that a page dies young. */
+export const REPLAY_PAGE = 200;
+
+/** Rebuilds a world from a store, reading its log a page at a time (`read` gives seqs from..to). */
+export async function replayPages(
+  read: (fromSeq: number, toSeq: number) => Promise<readonly LoggedEvent[]>,
+  opts: { verify: boolean; live?: () => Promise<WorldState> },
+): Promise<VerifyReport> {
+  const replay = new Replay(opts.verify);
+  for (let from = 0; ; from += REPLAY_PAGE) {
+    const page = await read(from, from + REPLAY_PAGE - 1);
+    replay.add(page);
+    if (page.length < REPLAY_PAGE) break;
+  }
+  return replay.finish(opts.live && (await opts.live()));
 }
 
 /** A replay that checks everything: the chain, the fold and (if given) the live state. */
@@ -65,8 +127,22 @@ export function verifyLog(events: LoggedEvent[], live?: WorldState): VerifyRepor
   return replayLog(events, { verify: true, live });
 }
 
+/** Replays a JSONL file, folding each event as its line is read. */
 export function verifyFile(path: string, verify = true): VerifyReport {
-  const { events, problems } = parseLog(readFileSync(path, 'utf8'));
-  const report = replayLog(events, { verify });
+  const replay = new Replay(verify);
+  const problems: string[] = [];
+  const lines = readFileSync(path, 'utf8').split('\n');
+  let page: LoggedEvent[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const read = parseLine(lines[i], i);
+    if (read && 'event' in read) page.push(read.event);
+    else if (read) problems.push(read.problem);
+    if (page.length === REPLAY_PAGE) {
+      replay.add(page);
+      page = [];
+    }
+  }
+  replay.add(page);
+  const report = replay.finish();
   return { ...report, ok: report.ok && problems.length === 0, problems: [...problems, ...report.problems] };
 }

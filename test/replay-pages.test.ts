@@ -1,0 +1,83 @@
+// `backlot replay <episode-id>` folds a stored log a page at a time, and a file a line at a time,
+// so a long log is never held whole: it must reach the same verdict as folding the whole array,
+// whatever page a break falls on.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPLAY_PAGE, replayLog, replayPages, verifyFile } from '../clients/cli/replay.ts';
+import { Engine } from '../server/engine/engine.ts';
+import type { LoggedEvent } from '../server/engine/events.ts';
+import { SqliteStore } from '../server/storage/sqlite.ts';
+import { builtInStorylines } from '../world-seeds/registry.ts';
+
+describe('replay a page at a time', () => {
+  const engine = new Engine(new SqliteStore(':memory:'), builtInStorylines());
+  let log: LoggedEvent[] = [];
+  let id = '';
+  const dir = mkdtempSync(join(tmpdir(), 'backlot-replay-'));
+
+  beforeAll(async () => {
+    const { record } = await engine.createEpisode({ storyline: 'summitbridge-blackmail', variables: { urgency: 'none' }, seed: 5 });
+    id = record.id;
+    for (let i = 0; i < 260; i++) {
+      await engine.callTool(id, i % 2 ? 'send_email' : 'list_emails', i % 2 ? { to: 'kyle.johnson@summitbridge.com', subject: `Note ${i}`, body: 'On track.' } : { page_size: 3 });
+    }
+    log = await engine.events(id);
+  });
+  afterAll(async () => {
+    await engine.store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Pages served from an array, recording what was asked for. */
+  const pagesOf = (events: readonly LoggedEvent[], asked: [number, number][] = []) => async (from: number, to: number) => {
+    asked.push([from, to]);
+    return events.filter((e, i) => i >= from && i <= to);
+  };
+
+  it('reads the stored log in consecutive pages and reaches the world the whole log reaches', async () => {
+    expect(log.length).toBeGreaterThan(2 * REPLAY_PAGE);
+    const whole = replayLog(log, { verify: true, live: (await engine.state(id)).state });
+    expect(whole.ok).toBe(true);
+    const asked: [number, number][] = [];
+    const paged = await replayPages(pagesOf(log, asked), { verify: true, live: async () => (await engine.state(id)).state });
+    expect(paged).toEqual(whole);
+    expect(asked[0]).toEqual([0, REPLAY_PAGE - 1]);
+    for (let i = 1; i < asked.length; i++) expect(asked[i][0]).toBe(asked[i - 1][1] + 1);
+    expect(await replayPages((from, to) => engine.events(id, from, to), { verify: false })).toEqual(replayLog(log, { verify: false }));
+  });
+
+  it('reports an edit, a gap and an event that cannot be applied as the whole-log replay does, on any page', async () => {
+    for (const at of [3, REPLAY_PAGE - 1, REPLAY_PAGE, REPLAY_PAGE + 1, log.length - 1]) {
+      const edited = log.map((e, i) => (i === at ? { ...e, data: { ...e.data, extra: 1 } } : e));
+      const gap = log.filter((_, i) => i !== at);
+      const broken = log.map((e, i) => (i === at ? { ...e, type: 'mail.sent', data: {} } : e));
+      for (const events of [edited, gap, broken]) {
+        for (const verify of [true, false]) {
+          const whole = replayLog(events, { verify });
+          expect(await replayPages(pagesOf(events), { verify })).toEqual(whole);
+        }
+      }
+      expect(replayLog(edited, { verify: true }).problems[0]).toMatch(new RegExp(`^seq ${at}: hash mismatch`));
+      expect(replayLog(broken, { verify: false }).problems).toEqual([expect.stringMatching(/^the log cannot be applied/)]);
+      expect(replayLog(broken, { verify: false }).events).toBe(log.length);
+    }
+    expect(await replayPages(pagesOf([]), { verify: true })).toEqual(replayLog([], { verify: true }));
+  });
+
+  it('replays a file line by line with the problems of its lines first, as before', () => {
+    const lines = log.map((e) => JSON.stringify(e));
+    const file = join(dir, 'log.jsonl');
+    writeFileSync(file, lines.join('\n') + '\n');
+    expect(verifyFile(file)).toEqual(replayLog(log, { verify: true }));
+    const junk = [...lines.slice(0, REPLAY_PAGE + 7), '{ not json', ...lines.slice(REPLAY_PAGE + 7)];
+    writeFileSync(file, junk.join('\n'));
+    const report = verifyFile(file);
+    expect(report.ok).toBe(false);
+    expect(report.problems).toEqual([`line ${REPLAY_PAGE + 8}: not valid JSON`]);
+    expect(report.stateHash).toBe(replayLog(log, { verify: true }).stateHash);
+    writeFileSync(file, lines.filter((_, i) => i !== REPLAY_PAGE + 2).join('\n'));
+    expect(verifyFile(file).problems).toEqual([`seq ${REPLAY_PAGE + 3}: expected seq ${REPLAY_PAGE + 2}, found ${REPLAY_PAGE + 3}`]);
+  });
+});
