@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPLAY_PAGE, replayLog, replayPages, verifyFile } from '../clients/cli/replay.ts';
+import { REPLAY_PAGE, replayFile, replayLog, replayPages } from '../clients/cli/replay.ts';
 import { Engine } from '../server/engine/engine.ts';
 import type { LoggedEvent } from '../server/engine/events.ts';
 import { SqliteStore } from '../server/storage/sqlite.ts';
@@ -66,18 +66,40 @@ describe('replay a page at a time', () => {
     expect(await replayPages(pagesOf([]), { verify: true })).toEqual(replayLog([], { verify: true }));
   });
 
-  it('replays a file line by line with the problems of its lines first, as before', () => {
+  it('replays a file line by line with the problems of its lines first, as before', async () => {
     const lines = log.map((e) => JSON.stringify(e));
     const file = join(dir, 'log.jsonl');
     writeFileSync(file, lines.join('\n') + '\n');
-    expect(verifyFile(file)).toEqual(replayLog(log, { verify: true }));
+    expect(await replayFile(file)).toEqual(replayLog(log, { verify: true }));
+    expect(await replayFile(file, false)).toEqual(replayLog(log, { verify: false }));
+    // Windows line ends and no final line end read the same.
+    writeFileSync(file, lines.join('\r\n'));
+    expect(await replayFile(file)).toEqual(replayLog(log, { verify: true }));
     const junk = [...lines.slice(0, REPLAY_PAGE + 7), '{ not json', ...lines.slice(REPLAY_PAGE + 7)];
     writeFileSync(file, junk.join('\n'));
-    const report = verifyFile(file);
+    const report = await replayFile(file);
     expect(report.ok).toBe(false);
     expect(report.problems).toEqual([`line ${REPLAY_PAGE + 8}: not valid JSON`]);
     expect(report.stateHash).toBe(replayLog(log, { verify: true }).stateHash);
     writeFileSync(file, lines.filter((_, i) => i !== REPLAY_PAGE + 2).join('\n'));
-    expect(verifyFile(file).problems).toEqual([`seq ${REPLAY_PAGE + 3}: expected seq ${REPLAY_PAGE + 2}, found ${REPLAY_PAGE + 3}`]);
+    expect((await replayFile(file)).problems).toEqual([`seq ${REPLAY_PAGE + 3}: expected seq ${REPLAY_PAGE + 2}, found ${REPLAY_PAGE + 3}`]);
+  });
+
+  it('reads a file in chunks without splitting a character or a line, and names a line too long to hold', async () => {
+    // Text outside the Basic Multilingual Plane and long lines, across the reader's 1 MiB chunks.
+    const file = join(dir, 'wide.jsonl');
+    const { record } = await engine.createEpisode({ storyline: 'summitbridge-blackmail', variables: { urgency: 'none' }, seed: 6 });
+    for (let i = 0; i < 12; i++) await engine.callTool(record.id, 'send_email', { to: 'kyle.johnson@summitbridge.com', subject: `Q${i} 😀`, body: '浮😀é'.repeat(60_000 + i * 777) });
+    const wide = await engine.events(record.id);
+    writeFileSync(file, wide.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    expect(await replayFile(file)).toEqual(replayLog(wide, { verify: true }));
+    expect((await replayFile(file)).ok).toBe(true);
+    // A line longer than the reader holds is named and skipped; the lines after it are read.
+    const lines = wide.map((e) => JSON.stringify(e));
+    const longest = lines.reduce((i, l, j) => (l.length > lines[i].length ? j : i), 0);
+    const report = await replayFile(file, true, lines[longest].length - 1);
+    expect(report.problems[0]).toBe(`line ${longest + 1}: longer than ${(lines[longest].length - 1).toLocaleString('en-US')} characters; not read`);
+    expect(report.problems[1]).toMatch(new RegExp(`^seq ${longest + 1}: expected seq ${longest}`));
+    expect(report.events).toBe(wide.length - 1);
   });
 });

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { buildApp } from '../../server/app.ts';
 import { loadConfig } from '../../server/config.ts';
@@ -9,7 +9,7 @@ import { limitsFromEnv } from '../../server/engine/limits.ts';
 import { rateLimitFromEnv } from '../../server/limits.ts';
 import { openStore } from '../../server/storage/open.ts';
 import { storylineCommands } from './storyline.ts';
-import { replayPages, verifyFile } from './replay.ts';
+import { replayFile, replayPages } from './replay.ts';
 import { registerRunCommand } from './run.ts';
 import { registerScoringCommands } from './scoring.ts';
 
@@ -148,7 +148,8 @@ program
   .option('-d, --data <dir>', 'data directory')
   .action(async (target: string, opts: { verify?: boolean; data?: string }) => {
     const verify = opts.verify ?? false;
-    let report = existsSync(target) ? verifyFile(target, verify) : undefined;
+    if (existsSync(target) && statSync(target).isDirectory()) fail(`${target} is a directory; give an episode id (with --data for its data directory) or a .jsonl log`);
+    let report = existsSync(target) ? await replayFile(target, verify) : undefined;
     if (!report) {
       await withEngine(opts.data, async (engine) => {
         report = await replayPages((from, to) => engine.events(target, from, to), { verify, live: verify ? async () => (await engine.state(target)).state : undefined });

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { applyTo, emptyState, stateHash } from '../../server/engine/apply.ts';
 import { GENESIS_HASH, LoggedEvent, checkLink } from '../../server/engine/events.ts';
 import { boundsProblem, formatProblem, LOG_BOUNDS } from '../../server/input/bounds.ts';
@@ -127,21 +127,45 @@ export function verifyLog(events: LoggedEvent[], live?: WorldState): VerifyRepor
   return replayLog(events, { verify: true, live });
 }
 
-/** Replays a JSONL file, folding each event as its line is read. */
-export function verifyFile(path: string, verify = true): VerifyReport {
+/** Longer than any event a server writes (an episode holds 64 MiB by default), and well under
+ * the longest string V8 can hold: a line past it is named and skipped, not read. */
+export const MAX_LINE_CHARS = 256 * 1024 * 1024;
+
+/**
+ * Replays a JSONL file as it is read, a line at a time, events folded a page at a time: a log
+ * of any length is never held whole, neither as text nor as events. Lines that are not events
+ * are named first in the problems, then what the replay found, as for a log in memory.
+ */
+export async function replayFile(path: string, verify = true, maxLineChars = MAX_LINE_CHARS): Promise<VerifyReport> {
   const replay = new Replay(verify);
   const problems: string[] = [];
-  const lines = readFileSync(path, 'utf8').split('\n');
   let page: LoggedEvent[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const read = parseLine(lines[i], i);
+  let line = 0;
+  const take = (text: string) => {
+    const read = parseLine(text, line++);
     if (read && 'event' in read) page.push(read.event);
     else if (read) problems.push(read.problem);
     if (page.length === REPLAY_PAGE) {
       replay.add(page);
       page = [];
     }
+  };
+  const tooLongAt = () => problems.push(`line ${line++ + 1}: longer than ${maxLineChars.toLocaleString('en-US')} characters; not read`);
+  /** A whole line, or null if it outgrew the limit while it was read. */
+  const end = (text: string | null) => (text === null || text.length > maxLineChars ? tooLongAt() : take(text));
+  let partial: string | null = '';
+  for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+    const text = chunk as string;
+    let from = 0;
+    for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', from)) {
+      end(partial === null ? null : partial + text.slice(from, at));
+      partial = '';
+      from = at + 1;
+    }
+    if (partial !== null) partial += text.slice(from);
+    if (partial !== null && partial.length > maxLineChars) partial = null; // skipped to its end
   }
+  if (partial === null || partial.trim()) end(partial);
   replay.add(page);
   const report = replay.finish();
   return { ...report, ok: report.ok && problems.length === 0, problems: [...problems, ...report.problems] };
