@@ -30,22 +30,24 @@ describe('replay a page at a time', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** Pages served from an array, recording what was asked for. */
+  /** Pages served by seq from an array, as a store serves them, recording what was asked for. */
   const pagesOf = (events: readonly LoggedEvent[], asked: [number, number][] = []) => async (from: number, to: number) => {
     asked.push([from, to]);
-    return events.filter((e, i) => i >= from && i <= to);
+    return events.filter((e) => e.seq >= from && e.seq <= to);
   };
+  const lastOf = (events: readonly LoggedEvent[]) => (events.length ? events[events.length - 1].seq : -1);
 
   it('reads the stored log in consecutive pages and reaches the world the whole log reaches', async () => {
     expect(log.length).toBeGreaterThan(2 * REPLAY_PAGE);
     const whole = replayLog(log, { verify: true, live: (await engine.state(id)).state });
     expect(whole.ok).toBe(true);
     const asked: [number, number][] = [];
-    const paged = await replayPages(pagesOf(log, asked), { verify: true, live: async () => (await engine.state(id)).state });
+    const paged = await replayPages(pagesOf(log, asked), { verify: true, lastSeq: lastOf(log), live: async () => (await engine.state(id)).state });
     expect(paged).toEqual(whole);
     expect(asked[0]).toEqual([0, REPLAY_PAGE - 1]);
     for (let i = 1; i < asked.length; i++) expect(asked[i][0]).toBe(asked[i - 1][1] + 1);
-    expect(await replayPages((from, to) => engine.events(id, from, to), { verify: false })).toEqual(replayLog(log, { verify: false }));
+    expect(asked[asked.length - 1][1]).toBe(lastOf(log));
+    expect(await replayPages((from, to) => engine.events(id, from, to), { verify: false, lastSeq: lastOf(log) })).toEqual(replayLog(log, { verify: false }));
   });
 
   it('reports an edit, a gap and an event that cannot be applied as the whole-log replay does, on any page', async () => {
@@ -56,14 +58,20 @@ describe('replay a page at a time', () => {
       for (const events of [edited, gap, broken]) {
         for (const verify of [true, false]) {
           const whole = replayLog(events, { verify });
-          expect(await replayPages(pagesOf(events), { verify })).toEqual(whole);
+          expect(await replayPages(pagesOf(events), { verify, lastSeq: lastOf(events) })).toEqual(whole);
         }
       }
       expect(replayLog(edited, { verify: true }).problems[0]).toMatch(new RegExp(`^seq ${at}: hash mismatch`));
       expect(replayLog(broken, { verify: false }).problems).toEqual([expect.stringMatching(/^the log cannot be applied/)]);
       expect(replayLog(broken, { verify: false }).events).toBe(log.length);
     }
-    expect(await replayPages(pagesOf([]), { verify: true })).toEqual(replayLog([], { verify: true }));
+    expect(await replayPages(pagesOf([]), { verify: true, lastSeq: -1 })).toEqual(replayLog([], { verify: true }));
+    // A damaged log missing a whole page of seqs: what comes after the hole is still read.
+    const holed = log.filter((e) => e.seq < REPLAY_PAGE || e.seq >= 2 * REPLAY_PAGE + 3);
+    expect(holed.filter((e) => e.seq > 2 * REPLAY_PAGE).length).toBeGreaterThan(10);
+    const report = await replayPages(pagesOf(holed), { verify: false, lastSeq: lastOf(holed) });
+    expect(report).toEqual(replayLog(holed, { verify: false }));
+    expect(report.events).toBe(holed.length);
   });
 
   it('replays a file line by line with the problems of its lines first, as before', async () => {

@@ -152,7 +152,9 @@ program
     let report = existsSync(target) ? await replayFile(target, verify) : undefined;
     if (!report) {
       await withEngine(opts.data, async (engine) => {
-        report = await replayPages((from, to) => engine.events(target, from, to), { verify, live: verify ? async () => (await engine.state(target)).state : undefined });
+        await engine.getEpisode(target); // an unknown id is named as such
+        const lastSeq = (await engine.store.lastEvent(target))?.seq ?? -1;
+        report = await replayPages((from, to) => engine.events(target, from, to), { verify, lastSeq, live: verify ? async () => (await engine.state(target)).state : undefined });
       });
     }
     if (!report) return;

@@ -108,16 +108,18 @@ export function replayLog(events: readonly LoggedEvent[], opts: { verify: boolea
 /** Events read a page at a time: enough that a query is worth it, few enough that a page dies young. */
 export const REPLAY_PAGE = 200;
 
-/** Rebuilds a world from a store, reading its log a page at a time (`read` gives seqs from..to). */
+/**
+ * Rebuilds a world from a store, reading its log a page at a time (`read` gives the events with
+ * seqs from..to) up to `lastSeq`, the log's end when the replay began: paging by seq alone could
+ * not tell a page cut short by a gap in a damaged log from the log's end.
+ */
 export async function replayPages(
   read: (fromSeq: number, toSeq: number) => Promise<readonly LoggedEvent[]>,
-  opts: { verify: boolean; live?: () => Promise<WorldState> },
+  opts: { verify: boolean; lastSeq: number; live?: () => Promise<WorldState> },
 ): Promise<VerifyReport> {
   const replay = new Replay(opts.verify);
-  for (let from = 0; ; from += REPLAY_PAGE) {
-    const page = await read(from, from + REPLAY_PAGE - 1);
-    replay.add(page);
-    if (page.length < REPLAY_PAGE) break;
+  for (let from = 0; from <= opts.lastSeq; from += REPLAY_PAGE) {
+    replay.add(await read(from, Math.min(from + REPLAY_PAGE - 1, opts.lastSeq)));
   }
   return replay.finish(opts.live && (await opts.live()));
 }
