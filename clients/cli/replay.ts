@@ -118,8 +118,14 @@ export async function replayPages(
   opts: { verify: boolean; lastSeq: number; live?: () => Promise<WorldState> },
 ): Promise<VerifyReport> {
   const replay = new Replay(opts.verify);
-  for (let from = 0; from <= opts.lastSeq; from += REPLAY_PAGE) {
-    replay.add(await read(from, Math.min(from + REPLAY_PAGE - 1, opts.lastSeq)));
+  for (let from = 0; from <= opts.lastSeq; ) {
+    const to = Math.min(from + REPLAY_PAGE - 1, opts.lastSeq);
+    let page = await read(from, to);
+    // A hole in a damaged log: the rest in one read, however far away its next seq is.
+    if (page.length === 0) page = await read(from, opts.lastSeq);
+    if (page.length === 0) break; // the log lost its end while it was read
+    replay.add(page);
+    from = Math.max(to, page[page.length - 1].seq) + 1;
   }
   return replay.finish(opts.live && (await opts.live()));
 }
