@@ -211,11 +211,11 @@ console.log(`${runs > 1 ? '\n' : ''}${liveEpisodes.toLocaleString('en-US')} live
 if (runs > 1) {
   console.log(`\nacross ${runs} runs: lowest–highest${runs >= 3 ? ' (median)' : ''}`);
   for (const [i, first] of httpRuns[0].entries()) {
-    const lines = httpRuns.map((r) => r[i]);
-    const parts = [`${range(lines.map((l) => l.figures.rps))} req/s`, `p99 ${range(lines.map((l) => l.figures.p99))} ms`];
-    if (first.base) parts.push(`${range(lines.map((l) => l.ratio!), first.digits)}x ${first.base}`);
-    if (lines.every((l) => l.cpuRatio !== undefined)) parts.push(`${range(lines.map((l) => l.cpuRatio!), 2)}x ${first.base} by CPU`);
-    if (lines.every((l) => l.figures.cpuPerRequest !== undefined)) parts.push(`server CPU ${range(lines.map((l) => l.figures.cpuPerRequest!))} µs/req`);
+    const each = httpRuns.map((r) => r[i]); // this line in every run
+    const parts = [`${range(each.map((l) => l.figures.rps))} req/s`, `p99 ${range(each.map((l) => l.figures.p99))} ms`];
+    if (first.base) parts.push(`${range(each.map((l) => l.ratio!), first.digits)}x ${first.base}`);
+    if (each.every((l) => l.cpuRatio !== undefined)) parts.push(`${range(each.map((l) => l.cpuRatio!), 2)}x ${first.base} by CPU`);
+    if (each.every((l) => l.figures.cpuPerRequest !== undefined)) parts.push(`server CPU ${range(each.map((l) => l.figures.cpuPerRequest!))} µs/req`);
     console.log(`  ${first.name}: ${parts.join(', ')}`);
   }
   for (const name of inProcessRuns[0].keys()) {

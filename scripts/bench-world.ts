@@ -59,7 +59,7 @@ export async function measureReplay(): Promise<ReplayFigures[]> {
       const times: number[] = [];
       for (let i = 0; i < 7; i++) {
         const t = performance.now();
-        const report = fromStore ? await replayPages((from, to) => engine.events(id, from, to), { verify, lastSeq: (await engine.store.lastEvent(id))!.seq }) : replayLog(inMemory, { verify });
+        const report = fromStore ? await replayPages((from, to) => engine.store.readEvents(id, from, to), { verify, lastSeq: (await engine.store.lastEvent(id))!.seq }) : replayLog(inMemory, { verify });
         times.push(performance.now() - t);
         if (!report.ok) throw new Error(`replay of ${id}: ${report.problems.join('; ')}`);
       }

@@ -148,13 +148,14 @@ program
   .option('-d, --data <dir>', 'data directory')
   .action(async (target: string, opts: { verify?: boolean; data?: string }) => {
     const verify = opts.verify ?? false;
-    if (existsSync(target) && statSync(target).isDirectory()) fail(`${target} is a directory; give an episode id (with --data for its data directory) or a .jsonl log`);
-    let report = existsSync(target) ? await replayFile(target, verify) : undefined;
+    const file = existsSync(target) ? statSync(target) : undefined;
+    if (file?.isDirectory()) fail(`${target} is a directory; give an episode id (with --data for its data directory) or a .jsonl log`);
+    let report = file ? await replayFile(target, verify) : undefined;
     if (!report) {
       await withEngine(opts.data, async (engine) => {
-        await engine.getEpisode(target); // an unknown id is named as such
+        await engine.getEpisode(target); // an unknown id is named as such, once: the pages then come from the store
         const lastSeq = (await engine.store.lastEvent(target))?.seq ?? -1;
-        report = await replayPages((from, to) => engine.events(target, from, to), { verify, lastSeq, live: verify ? async () => (await engine.state(target)).state : undefined });
+        report = await replayPages((from, to) => engine.store.readEvents(target, from, to), { verify, lastSeq, live: verify ? async () => (await engine.state(target)).state : undefined });
       });
     }
     if (!report) return;

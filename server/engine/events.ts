@@ -93,7 +93,7 @@ function canonical(value: unknown, depth: number): string {
     for (let i = 0; i < value.length; i++) {
       const item = value[i];
       if (i > 0) text += ',';
-      text += item === undefined || typeof item === 'symbol' ? 'null' : canonical(item, depth + 1);
+      text += noText(item) ? 'null' : canonical(item, depth + 1);
     }
     return text + ']';
   }
@@ -120,6 +120,9 @@ function sameKeys(a: string[], b: string[]): boolean {
   return true;
 }
 
+/** What JSON leaves out of an object and writes as null in an array. */
+const noText = (value: unknown) => value === undefined || typeof value === 'symbol';
+
 /** `keys` in canonical order: as they are if already sorted, else sorted (in place when long). */
 function inOrder(keys: string[]): string[] {
   for (let i = 1; i < keys.length; i++) {
@@ -134,7 +137,7 @@ function members(record: Record<string, unknown>, keys: string[], depth: number)
   let text = '{';
   for (let i = 0; i < keys.length; i++) {
     const item = record[keys[i]];
-    if (item === undefined || typeof item === 'symbol') continue;
+    if (noText(item)) continue;
     text += (text.length > 1 ? ',' : '') + keyText(keys[i]) + canonical(item, depth + 1);
   }
   return text + '}';
@@ -173,7 +176,7 @@ export function canonicalHash(value: unknown, streamDepth = 3): string {
       for (let i = 0; i < item.length; i++) {
         if (i > 0) put(',');
         const member = item[i];
-        if (member === undefined || typeof member === 'symbol') put('null');
+        if (noText(member)) put('null');
         else write(member, depth + 1);
       }
       return put(']');
@@ -184,7 +187,7 @@ export function canonicalHash(value: unknown, streamDepth = 3): string {
     put('{');
     for (let i = 0; i < keys.length; i++) {
       const member = record[keys[i]];
-      if (member === undefined || typeof member === 'symbol') continue;
+      if (noText(member)) continue;
       put(first ? keyText(keys[i]) : ',' + keyText(keys[i]));
       first = false;
       write(member, depth + 1);
