@@ -1,5 +1,5 @@
 import type { Pool, PoolClient, QueryConfig } from 'pg';
-import { dataJson, type LoggedEvent } from '../engine/events.ts';
+import { dataJson, keepStoredText, type LoggedEvent } from '../engine/events.ts';
 import { SeqConflictError, StoreBusyError, type EpisodeRecord, type Snapshot } from './store.ts';
 
 /** The channel every replica listens on; a payload is `<replica> <episode> <first seq> <last seq>`. */
@@ -19,7 +19,7 @@ SELECT pg_notify('${COMMITS_CHANNEL}', $11) FROM (SELECT 1 FROM added LIMIT 1) A
 type EventRow = [number, string, string, LoggedEvent['actor'], string, number | null, string, string, string];
 
 function fromRow(r: EventRow): LoggedEvent {
-  return { seq: r[0], simTime: r[1], wallTime: r[2], actor: r[3], type: r[4], cause: r[5], data: JSON.parse(r[6]), prevHash: r[7], hash: r[8] };
+  return keepStoredText({ seq: r[0], simTime: r[1], wallTime: r[2], actor: r[3], type: r[4], cause: r[5], data: JSON.parse(r[6]), prevHash: r[7], hash: r[8] }, r[6]);
 }
 
 /** The driver's error under drizzle's wrapper (a failed query keeps it as its cause). */

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { dataJson, type LoggedEvent } from '../engine/events.ts';
+import { dataJson, keepStoredText, type LoggedEvent } from '../engine/events.ts';
 import { SeqConflictError, StoreBusyError, type EpisodeRecord, type Snapshot } from './store.ts';
 
 /** An event as its row is bound: data already JSON, so the text is made once. */
@@ -34,7 +34,7 @@ function eventParams(episodeId: string, e: LoggedEvent): EventParams {
 }
 
 function fromRow(r: EventRow): LoggedEvent {
-  return { seq: r[0], simTime: r[1], wallTime: r[2], actor: r[3], type: r[4], cause: r[5], data: JSON.parse(r[6]), prevHash: r[7], hash: r[8] };
+  return keepStoredText({ seq: r[0], simTime: r[1], wallTime: r[2], actor: r[3], type: r[4], cause: r[5], data: JSON.parse(r[6]), prevHash: r[7], hash: r[8] }, r[6]);
 }
 
 /**

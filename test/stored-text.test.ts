@@ -1,0 +1,110 @@
+// An event's data is written as canonical JSON once, when the event is sealed, and stored as that
+// text; `--verify` checks a stored event's hash on the text as stored first. An edit of the store
+// must still be caught whatever its shape, and a log written by an older version (insertion-order
+// JSON) must still verify.
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { replayPages } from '../clients/cli/replay.ts';
+import { Engine } from '../server/engine/engine.ts';
+import { canonicalJson, checkLink, dataJson, eventHash, GENESIS_HASH, sealEvent } from '../server/engine/events.ts';
+import { SqliteStore } from '../server/storage/sqlite.ts';
+import { builtInStorylines } from '../world-seeds/registry.ts';
+
+describe('data stored as the text its hash covers', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'backlot-stored-'));
+  const file = join(dir, 'backlot.sqlite');
+  const engine = new Engine(new SqliteStore(file), builtInStorylines());
+  let raw: Database.Database;
+  let id = '';
+
+  beforeAll(async () => {
+    const { record } = await engine.createEpisode({ storyline: 'summitbridge-blackmail', variables: { urgency: 'none' }, seed: 9 });
+    id = record.id;
+    for (let i = 0; i < 30; i++) {
+      await engine.callTool(id, i % 2 ? 'send_email' : 'list_emails', i % 2 ? { to: 'kyle.johnson@summitbridge.com', subject: `Note ${i}`, body: 'Ünïcode, "quotes" and\nlines 😀' } : { page_size: 3 });
+    }
+    raw = new Database(file);
+  });
+  afterAll(async () => {
+    raw.close();
+    await engine.store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const rows = () => raw.prepare('SELECT seq, data FROM events WHERE episode_id = ? ORDER BY seq').all(id) as { seq: number; data: string }[];
+  const setData = (seq: number, data: string) => raw.prepare('UPDATE events SET data = ? WHERE episode_id = ? AND seq = ?').run(data, id, seq);
+  const lastSeq = async () => (await engine.store.lastEvent(id))!.seq;
+  /** `backlot replay <id> --verify` as the CLI runs it, on a fresh store over the same file. */
+  const verify = async () => {
+    const store = new SqliteStore(file);
+    try {
+      return await replayPages((from, to) => store.readEvents(id, from, to), { verify: true, lastSeq: await lastSeq() });
+    } finally {
+      await store.close();
+    }
+  };
+
+  it('seals an event with the hash eventHash gives, and keeps the canonical JSON of its data for the store', () => {
+    const data = { z: 1, a: [{ y: 'é', b: null }], m: { k: -0.5, c: 'line\nnext' } };
+    const base = { seq: 0, simTime: '2025-06-11T09:00:00-05:00', actor: 'world' as const, type: 'mail.sent', cause: null, data, prevHash: GENESIS_HASH };
+    const e = sealEvent(base, '2026-01-01T00:00:00.000Z');
+    expect(e.hash).toBe(eventHash(base));
+    expect(dataJson(e)).toBe(canonicalJson(data));
+    expect(Object.keys(e)).toEqual(['seq', 'simTime', 'actor', 'type', 'cause', 'data', 'prevHash', 'wallTime', 'hash']);
+  });
+
+  it('stores every new event as the canonical JSON of its data', () => {
+    const all = rows();
+    expect(all.length).toBeGreaterThan(60);
+    for (const r of all) expect(r.data).toBe(canonicalJson(JSON.parse(r.data)));
+  });
+
+  it('verifies the stored log, and still verifies rows an older version wrote in their own key order', async () => {
+    expect(await verify()).toMatchObject({ ok: true, problems: [] });
+    const before = rows();
+    try {
+      // What the store held before this change: JSON.stringify of the data, keys as inserted (here: reversed).
+      const reversed = (v: unknown): unknown =>
+        Array.isArray(v) ? v.map(reversed) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reversed(x)])) : v;
+      for (const r of before) setData(r.seq, JSON.stringify(reversed(JSON.parse(r.data))));
+      expect(rows().some((r, i) => r.data !== before[i].data)).toBe(true);
+      // Whitespace a hand edit might leave: the same data, another text.
+      setData(5, JSON.stringify(JSON.parse(before[5].data), null, 2));
+      expect(await verify()).toMatchObject({ ok: true, problems: [] });
+    } finally {
+      for (const r of before) setData(r.seq, r.data);
+    }
+  });
+
+  it('catches an edit of the stored data, whether or not the edited text is canonical', async () => {
+    const before = rows();
+    const at = before.findIndex((r) => r.data.includes('"tool":"send_email"'));
+    expect(at).toBeGreaterThan(0);
+    const edits = [
+      before[at].data.replace('Note', 'Nota'), // canonical still, one letter changed
+      before[at].data.replace('"ok":true', '"ok":false'),
+      JSON.stringify(JSON.parse(before[at].data.replace('Note', 'Nota')), null, 1), // changed and re-spaced
+      before[at].data.replace(/}$/, ',"zz":1}'), // a member added at the end
+    ];
+    for (const edit of edits) {
+      expect(edit).not.toBe(before[at].data);
+      setData(before[at].seq, edit);
+      const report = await verify();
+      expect(report.ok).toBe(false);
+      expect(report.problems[0]).toMatch(new RegExp(`^seq ${before[at].seq}: hash mismatch`));
+    }
+    setData(before[at].seq, before[at].data);
+    expect(await verify()).toMatchObject({ ok: true });
+  });
+
+  it('checks an event read from the store on its data, not on its text, once the data is another object', async () => {
+    const events = await engine.events(id);
+    const e = events[3];
+    expect(checkLink(e, 3, events[2].hash)).toBeNull();
+    const edited = { ...e, data: { ...e.data, extra: 1 } };
+    expect(checkLink(edited, 3, events[2].hash)?.problem).toMatch(/hash mismatch/);
+  });
+});
