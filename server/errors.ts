@@ -5,7 +5,7 @@ import { RequestError, type Engine } from './engine/engine.ts';
 import { RETRY_AFTER_SECONDS } from './engine/retry.ts';
 import { clippedText } from './input/bounds.ts';
 import { isTransient, isUnstorableText } from './storage/pg-log.ts';
-import { StoreBusyError } from './storage/store.ts';
+import { DamagedLogError, StoreBusyError } from './storage/store.ts';
 
 export interface ApiError {
   code: string;
@@ -26,6 +26,10 @@ export function errorHandler(err: FastifyError, request: FastifyRequest, reply: 
   if (err instanceof StoreBusyError || isTransient(err)) {
     reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     return sendError(reply, 503, 'retry_later', `the database is busy or unreachable; send this request again in ${RETRY_AFTER_SECONDS} s`);
+  }
+  if (err instanceof DamagedLogError) {
+    request.log.error({ err }, 'damaged log');
+    return sendError(reply, 500, 'damaged_log', err.message);
   }
   if (isUnstorableText(err)) {
     return sendError(reply, 400, 'invalid_text', 'a value in this request (an id, a label or a name) contains the NUL character \\u0000, which cannot be stored; remove it');

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replayPages } from '../clients/cli/replay.ts';
+import { buildApp } from '../server/app.ts';
 import { Engine } from '../server/engine/engine.ts';
 import { canonicalJson, checkLink, dataJson, eventHash, GENESIS_HASH, sealEvent } from '../server/engine/events.ts';
 import { SqliteStore } from '../server/storage/sqlite.ts';
@@ -71,11 +72,70 @@ describe('data stored as the text its hash covers', () => {
         Array.isArray(v) ? v.map(reversed) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reversed(x)])) : v;
       for (const r of before) setData(r.seq, JSON.stringify(reversed(JSON.parse(r.data))));
       expect(rows().some((r, i) => r.data !== before[i].data)).toBe(true);
-      // Whitespace a hand edit might leave: the same data, another text.
-      setData(5, JSON.stringify(JSON.parse(before[5].data), null, 2));
       expect(await verify()).toMatchObject({ ok: true, problems: [] });
     } finally {
       for (const r of before) setData(r.seq, r.data);
+    }
+  });
+
+  it('reports a stored text edited by hand even when it decodes to the same data: spacing, escapes, a repeated key', async () => {
+    const before = rows();
+    const at = before.findIndex((r) => r.data.includes('"tool":"send_email"'));
+    const original = before[at].data;
+    const sameData = [
+      JSON.stringify(JSON.parse(original), null, 2), // spacing
+      original.replace('"tool":"send_email"', '"tool":"send\\u005femail"'), // an escape for "_"
+      original.replace(/^\{/, '{"ok":false,'), // a repeated key: JSON.parse keeps the last, SQLite's json_extract the first
+    ];
+    try {
+      for (const edit of sameData) {
+        expect(JSON.parse(edit)).toEqual(JSON.parse(original));
+        setData(before[at].seq, edit);
+        const report = await verify();
+        expect(report.ok).toBe(false);
+        expect(report.problems).toEqual([`seq ${before[at].seq}: its stored data text was edited (spacing, escapes, key order or a repeated key): what it decodes to matches the hash, but it is not the text that was written`]);
+      }
+    } finally {
+      setData(before[at].seq, original);
+    }
+    expect(await verify()).toMatchObject({ ok: true });
+  });
+
+  it('names the event when a stored row cannot be read as one, instead of failing on the first parse', async () => {
+    const before = rows();
+    const at = before[before.length - 3];
+    try {
+      for (const [text, why] of [
+        [at.data + 'xyz', 'its data is not valid JSON'],
+        ['', 'its data is not valid JSON'],
+        ['null', 'its data is not a JSON object'],
+        ['[1,2]', 'its data is not a JSON object'],
+      ]) {
+        setData(at.seq, text);
+        await expect(verify()).rejects.toThrow(`episode ${id}, seq ${at.seq}: the stored event cannot be read (${why}`);
+        // Over HTTP: the server's fault, named (it was a 400 that blamed the request's body).
+        const app = await buildApp({ engine: new Engine(new SqliteStore(file), builtInStorylines()), adminToken: 'admin-token-for-stored-text', rateLimit: false });
+        const res = await app.inject({ method: 'GET', url: `/v1/episodes/${id}/events`, headers: { authorization: 'Bearer admin-token-for-stored-text' } });
+        await app.close();
+        expect(res.statusCode).toBe(500);
+        expect(res.json().error.code).toBe('damaged_log');
+        expect(res.json().error.message).toContain(`seq ${at.seq}: the stored event cannot be read (${why}`);
+      }
+    } finally {
+      setData(at.seq, at.data);
+    }
+  });
+
+  it('reports data that cannot be hashed (a lone surrogate written into the store) as a problem of that event', async () => {
+    const before = rows();
+    const at = before.findIndex((r) => r.data.includes('"tool":"send_email"'));
+    try {
+      setData(before[at].seq, before[at].data.replace('Note', '\\ud800Note'));
+      const report = await verify();
+      expect(report.ok).toBe(false);
+      expect(report.problems[0]).toBe(`seq ${before[at].seq}: its data cannot be hashed: Lone surrogate is not allowed`);
+    } finally {
+      setData(before[at].seq, before[at].data);
     }
   });
 

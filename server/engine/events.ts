@@ -267,12 +267,22 @@ export function checkLink(e: LoggedEvent, index: number, prevHash: string): Chai
   if (e.seq !== index) return { seq: e.seq, problem: `expected seq ${index}, found ${e.seq}` };
   if (e.prevHash !== prevHash) return { seq: e.seq, problem: 'prevHash does not match the hash of the event before' };
   const stored = dataTexts.get(e);
-  // The text the event came with is canonical JSON when this version of Backlot wrote it: if the
-  // hash holds on it, it holds on the data parsed from it. If not (an older store wrote its keys
-  // in their own order), the data is written canonically and checked again.
+  // The text the event was stored as is canonical JSON when this version of Backlot wrote it: if
+  // the hash holds on it, it holds on the data parsed from it (the text is the one that was hashed).
   if (stored !== undefined && sha256(hashedText(e, stored)) === e.hash) return null;
-  const want = eventHash(e);
+  let want: string;
+  try {
+    want = eventHash(e);
+  } catch (err) {
+    return { seq: e.seq, problem: `its data cannot be hashed: ${(err as Error).message}` };
+  }
   if (want !== e.hash) return { seq: e.seq, problem: `hash mismatch: recorded ${e.hash.slice(0, 12)}…, computed ${want.slice(0, 12)}…` };
+  // The data matches its hash but its stored text is neither the canonical one nor what an older
+  // version wrote (JSON.stringify): edited by hand. A repeated key is read differently by other
+  // JSON readers (SQLite's json_extract keeps the first), so this is a problem, not a detail.
+  if (stored !== undefined && stored !== JSON.stringify(e.data)) {
+    return { seq: e.seq, problem: 'its stored data text was edited (spacing, escapes, key order or a repeated key): what it decodes to matches the hash, but it is not the text that was written' };
+  }
   return null;
 }
 

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { dataJson, keepStoredText, type LoggedEvent } from '../engine/events.ts';
-import { SeqConflictError, StoreBusyError, type EpisodeRecord, type Snapshot } from './store.ts';
+import { SeqConflictError, StoreBusyError, parseStoredData, type EpisodeRecord, type Snapshot } from './store.ts';
 
 /** An event as its row is bound: data already JSON, so the text is made once. */
 type EventParams = [string, number, string, string, string, string, number | null, string, string, string];
@@ -33,8 +33,9 @@ function eventParams(episodeId: string, e: LoggedEvent): EventParams {
   return [episodeId, e.seq, e.simTime, e.wallTime, e.actor, e.type, e.cause, dataJson(e), e.prevHash, e.hash];
 }
 
-function fromRow(r: EventRow): LoggedEvent {
-  return keepStoredText({ seq: r[0], simTime: r[1], wallTime: r[2], actor: r[3], type: r[4], cause: r[5], data: JSON.parse(r[6]), prevHash: r[7], hash: r[8] }, r[6]);
+function fromRow(episodeId: string, r: EventRow): LoggedEvent {
+  const data = parseStoredData(episodeId, r[0], r[6]);
+  return keepStoredText({ seq: r[0], simTime: r[1], wallTime: r[2], actor: r[3], type: r[4], cause: r[5], data, prevHash: r[7], hash: r[8] }, r[6]);
 }
 
 /**
@@ -157,12 +158,12 @@ export class SqliteLog {
     if (this.known.hasNoEventsFrom(episodeId, fromSeq)) return [];
     const rows = this.eventsFrom.all(episodeId, fromSeq, toSeq) as EventRow[];
     if (toSeq >= Number.MAX_SAFE_INTEGER) this.known.noEventsFrom(episodeId, rows.length ? rows[rows.length - 1][0] + 1 : fromSeq);
-    return rows.map(fromRow);
+    return rows.map((r) => fromRow(episodeId, r));
   }
 
   lastEvent(episodeId: string): LoggedEvent | undefined {
     const row = this.lastOne.get(episodeId) as EventRow | undefined;
-    return row && fromRow(row);
+    return row && fromRow(episodeId, row);
   }
 
   getEpisode(id: string): EpisodeRecord | undefined {

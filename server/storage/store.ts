@@ -93,6 +93,25 @@ export class StoreBusyError extends Error {
   }
 }
 
+/** A stored event that cannot be read back as an event: the database was edited or damaged. */
+export class DamagedLogError extends Error {
+  constructor(episodeId: string, seq: unknown, what: string) {
+    super(`episode ${episodeId}, seq ${String(seq)}: the stored event cannot be read (${what}); the database was edited or damaged: restore it from a backup, or import the episode's exported log into a new episode`);
+  }
+}
+
+/** A stored event's data, parsed: a JSON object, or a DamagedLogError naming the event. */
+export function parseStoredData(episodeId: string, seq: unknown, text: unknown): Record<string, unknown> {
+  let data: unknown;
+  try {
+    data = JSON.parse(String(text));
+  } catch (err) {
+    throw new DamagedLogError(episodeId, seq, `its data is not valid JSON: ${(err as Error).message}`);
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new DamagedLogError(episodeId, seq, 'its data is not a JSON object');
+  return data as Record<string, unknown>;
+}
+
 /** An uploaded storyline as a shared store keeps it (see StorylineShelf). */
 export interface StorylineRow {
   id: string;
