@@ -18,7 +18,7 @@ import { CommitFeed, type Commit } from './feed.ts';
 import { RetryLaterError, backoff, WRITE_ATTEMPTS } from './retry.ts';
 import { applyTo, emptyState, foldInto } from './apply.ts';
 import { CommandContext, SpoiledWorld, provisional, type PendingEvent } from './context.ts';
-import { GENESIS_HASH, LoggedEvent, dataJson, sealEvent, sha256, verifyChain } from './events.ts';
+import { GENESIS_HASH, LoggedEvent, dataJson, eventHash, sha256, verifyChain } from './events.ts';
 import { resealForFork } from './fork.ts';
 import { genesis } from './genesis.ts';
 import { failure, runTool, type CallResult } from './run.ts';
@@ -623,9 +623,9 @@ function seal(pending: PendingEvent[], lastSeq: number, lastHash: string, callIn
     const seq = lastSeq + 1 + i;
     const cause = p.cause !== undefined ? p.cause : callIndex !== null && i > callIndex ? lastSeq + 1 + callIndex : null;
     const base = { seq, simTime: p.simTime, actor: p.actor, type: p.type, cause, data: p.data, prevHash };
-    const event = sealEvent(base, wallTime);
-    out.push(event);
-    prevHash = event.hash;
+    const hash = eventHash(base);
+    out.push({ ...base, wallTime, hash });
+    prevHash = hash;
   });
   return out;
 }

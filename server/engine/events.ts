@@ -199,9 +199,10 @@ export function canonicalHash(value: unknown, streamDepth = 3): string {
   return digest.digest('hex');
 }
 
-/** Each event's data as the store keeps it. An event sealed here: the canonical JSON its hash
- * covers, written once for both. Any other (imported, read back, copied): JSON as it came, its
- * keys in their order, so a log imported and exported again is the same file. */
+/** Each event's data as the store keeps it: JSON.stringify's text, keys in the order the tools
+ * wrote them (not canonical: a world folded from the store must hold its records in the live
+ * world's key order, or a restarted or forked episode would answer the agent in another order).
+ * An event read back keeps the text it was stored as. */
 const dataTexts = new WeakMap<LoggedEvent, string>();
 
 /** An event's data as stored (JSON), written once per event however often it is asked for. */
@@ -215,7 +216,7 @@ export function dataJson(e: LoggedEvent): string {
 }
 
 /** An event read from a store, with its data's text as stored: kept, so the event is written
- * again as it was (a copy, an export), and its link checked on that text first (`checkLink`). */
+ * again as it was (a copy), and `checkLink` can tell a text edited by hand. */
 export function keepStoredText(e: LoggedEvent, text: string): LoggedEvent {
   dataTexts.set(e, text);
   return e;
@@ -229,32 +230,11 @@ export function sha256(text: string): string {
 /** The fields an event's hash covers, already in canonical (sorted) order, so never sorted in place. */
 const HASHED_FIELDS = ['actor', 'cause', 'data', 'seq', 'simTime', 'type'];
 
-/** What an event's hash is taken of: its previous hash, a newline, and the canonical JSON of
- * {seq, simTime, actor, type, cause, data}, written without building that object; `dataText`,
- * when given, is the canonical JSON of `data`, already written. */
-function hashedText(e: Omit<LoggedEvent, 'hash' | 'wallTime'>, dataText?: string): string {
-  if (noText(e.actor) || noText(e.cause) || noText(e.data) || noText(e.seq) || noText(e.simTime) || noText(e.type)) {
-    return e.prevHash + '\n' + members(e as unknown as Record<string, unknown>, HASHED_FIELDS, 0); // a member JSON leaves out
-  }
-  return (
-    e.prevHash + '\n{"actor":' + canonical(e.actor, 1) + ',"cause":' + canonical(e.cause, 1) + ',"data":' + (dataText ?? canonical(e.data, 1)) +
-    ',"seq":' + canonical(e.seq, 1) + ',"simTime":' + canonical(e.simTime, 1) + ',"type":' + canonical(e.type, 1) + '}'
-  );
-}
-
 /** The hash covers everything but wall time (which is allowed to differ between runs) and the
  * hash itself; it chains to the previous event so an edit anywhere breaks every later hash. */
 export function eventHash(e: Omit<LoggedEvent, 'hash' | 'wallTime'>): string {
-  return sha256(hashedText(e));
-}
-
-/** A new event with its hash: the canonical JSON of its data is written once, for the hash and
- * for the store (`dataJson`), instead of once for each. */
-export function sealEvent(base: Omit<LoggedEvent, 'hash' | 'wallTime'>, wallTime: string): LoggedEvent {
-  const dataText = noText(base.data) ? undefined : canonical(base.data, 1);
-  const e: LoggedEvent = { ...base, wallTime, hash: sha256(hashedText(base, dataText)) };
-  if (dataText !== undefined) dataTexts.set(e, dataText);
-  return e;
+  // The canonical JSON of {seq, simTime, actor, type, cause, data}, without building that object.
+  return sha256(e.prevHash + '\n' + members(e as unknown as Record<string, unknown>, HASHED_FIELDS, 0));
 }
 
 export interface ChainProblem {
@@ -266,10 +246,6 @@ export interface ChainProblem {
 export function checkLink(e: LoggedEvent, index: number, prevHash: string): ChainProblem | null {
   if (e.seq !== index) return { seq: e.seq, problem: `expected seq ${index}, found ${e.seq}` };
   if (e.prevHash !== prevHash) return { seq: e.seq, problem: 'prevHash does not match the hash of the event before' };
-  const stored = dataTexts.get(e);
-  // The text the event was stored as is canonical JSON when this version of Backlot wrote it: if
-  // the hash holds on it, it holds on the data parsed from it (the text is the one that was hashed).
-  if (stored !== undefined && sha256(hashedText(e, stored)) === e.hash) return null;
   let want: string;
   try {
     want = eventHash(e);
@@ -277,11 +253,13 @@ export function checkLink(e: LoggedEvent, index: number, prevHash: string): Chai
     return { seq: e.seq, problem: `its data cannot be hashed: ${(err as Error).message}` };
   }
   if (want !== e.hash) return { seq: e.seq, problem: `hash mismatch: recorded ${e.hash.slice(0, 12)}…, computed ${want.slice(0, 12)}…` };
-  // The data matches its hash but its stored text is neither the canonical one nor what an older
-  // version wrote (JSON.stringify): edited by hand. A repeated key is read differently by other
-  // JSON readers (SQLite's json_extract keeps the first), so this is a problem, not a detail.
+  // The data matches its hash, but a stored text that is not what JSON.stringify writes for it was
+  // edited by hand: spacing and escapes are harmless, but a repeated key is read differently by
+  // other JSON readers (SQLite's json_extract keeps the first). Key order is beyond the hash (it
+  // covers canonical JSON) and beyond this check (reordered keys are what JSON.stringify writes).
+  const stored = dataTexts.get(e);
   if (stored !== undefined && stored !== JSON.stringify(e.data)) {
-    return { seq: e.seq, problem: 'its stored data text was edited (spacing, escapes, key order or a repeated key): what it decodes to matches the hash, but it is not the text that was written' };
+    return { seq: e.seq, problem: 'its stored data text was edited (spacing, escapes or a repeated key): what it decodes to matches the hash, but it is not the text that was written' };
   }
   return null;
 }

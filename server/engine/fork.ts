@@ -1,4 +1,4 @@
-import { GENESIS_HASH, sealEvent, type LoggedEvent } from './events.ts';
+import { GENESIS_HASH, eventHash, type LoggedEvent } from './events.ts';
 
 /** Where a fork branched off: its parent, the last event it shares, and that event's hash. */
 export interface ForkedFrom {
@@ -17,8 +17,9 @@ export function resealForFork(events: readonly LoggedEvent[], forkedFrom: Forked
     const e = events[i];
     const data = i === 0 ? { ...e.data, forkedFrom } : e.data;
     const base = { seq: e.seq, simTime: e.simTime, actor: e.actor, type: e.type, cause: e.cause, data, prevHash };
-    out[i] = sealEvent(base, e.wallTime);
-    prevHash = out[i].hash;
+    const hash = eventHash(base);
+    out[i] = { ...base, wallTime: e.wallTime, hash };
+    prevHash = hash;
   }
   return out;
 }
