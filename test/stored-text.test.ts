@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replayPages } from '../clients/cli/replay.ts';
 import { buildApp } from '../server/app.ts';
 import { Engine } from '../server/engine/engine.ts';
-import { checkLink } from '../server/engine/events.ts';
+import { checkLink, eventHash, GENESIS_HASH, keepStoredText, type LoggedEvent } from '../server/engine/events.ts';
 import { SqliteStore } from '../server/storage/sqlite.ts';
 import { builtInStorylines } from '../world-seeds/registry.ts';
 
@@ -144,6 +144,29 @@ describe('data stored as the text its hash covers', () => {
     }
     setData(before[at].seq, before[at].data);
     expect(await verify()).toMatchObject({ ok: true });
+  });
+
+  it('checks a link on the same canonical text eventHash hashes, whatever the data holds', () => {
+    const datas: Record<string, unknown>[] = [
+      {},
+      { b: 1, a: [1e21, -0, 0.000001, 1e-7, 2 ** 53, -1.5], z: { y: { x: null } } },
+      { text: 'é 😀 \u2028 "q" \\ \n\t\u0001', 'ключ': 'значение', '': '', '10': 1, '9': 2 },
+      { nested: [[{ k: [true, false, null] }]], long: 'x'.repeat(20_000) },
+    ];
+    let prevHash = GENESIS_HASH;
+    datas.forEach((data, seq) => {
+      const base = { seq, simTime: '2025-06-11T09:00:00-05:00', actor: 'world' as const, type: 'mail.sent', cause: seq ? seq - 1 : null, data, prevHash };
+      const e: LoggedEvent = { ...base, wallTime: 'w', hash: eventHash(base) };
+      expect(checkLink(e, seq, prevHash)).toBeNull();
+      // As read back from a store: the text JSON.stringify wrote passes; a longer one (a space) does not.
+      expect(checkLink(keepStoredText({ ...e, data: JSON.parse(JSON.stringify(data)) }, JSON.stringify(data)), seq, prevHash)).toBeNull();
+      expect(checkLink(keepStoredText({ ...e, data: JSON.parse(JSON.stringify(data)) }, JSON.stringify(data) + ' '), seq, prevHash)?.problem).toMatch(/stored data text was edited/);
+      expect(checkLink({ ...e, data: { ...data, extra: 1 } }, seq, prevHash)?.problem).toMatch(/hash mismatch/);
+      prevHash = e.hash;
+    });
+    // An event with no data at all (JSON leaves the member out) hashes as before.
+    const bare = { seq: 0, simTime: 't', actor: 'world' as const, type: 'x', cause: null, prevHash: GENESIS_HASH } as unknown as LoggedEvent;
+    expect(checkLink({ ...bare, hash: eventHash(bare) }, 0, GENESIS_HASH)).toBeNull();
   });
 
   it('checks an event read from the store on its data, not on its text, once the data is another object', async () => {

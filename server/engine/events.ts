@@ -237,6 +237,15 @@ export function eventHash(e: Omit<LoggedEvent, 'hash' | 'wallTime'>): string {
   return sha256(e.prevHash + '\n' + members(e as unknown as Record<string, unknown>, HASHED_FIELDS, 0));
 }
 
+/** eventHash, with the canonical JSON of the data written first and handed back (undefined
+ * when the event has no data, which JSON leaves out). */
+function hashWithDataText(e: Omit<LoggedEvent, 'hash' | 'wallTime'>): { hash: string; dataText?: string } {
+  if (noText(e.actor) || noText(e.cause) || noText(e.data) || noText(e.seq) || noText(e.simTime) || noText(e.type)) return { hash: eventHash(e) };
+  const dataText = canonical(e.data, 1);
+  const text = '{"actor":' + canonical(e.actor, 1) + ',"cause":' + canonical(e.cause, 1) + ',"data":' + dataText + ',"seq":' + canonical(e.seq, 1) + ',"simTime":' + canonical(e.simTime, 1) + ',"type":' + canonical(e.type, 1) + '}';
+  return { hash: sha256(e.prevHash + '\n' + text), dataText };
+}
+
 export interface ChainProblem {
   seq: number;
   problem: string;
@@ -246,19 +255,19 @@ export interface ChainProblem {
 export function checkLink(e: LoggedEvent, index: number, prevHash: string): ChainProblem | null {
   if (e.seq !== index) return { seq: e.seq, problem: `expected seq ${index}, found ${e.seq}` };
   if (e.prevHash !== prevHash) return { seq: e.seq, problem: 'prevHash does not match the hash of the event before' };
-  let want: string;
+  let want: { hash: string; dataText?: string };
   try {
-    want = eventHash(e);
+    want = hashWithDataText(e);
   } catch (err) {
     return { seq: e.seq, problem: `its data cannot be hashed: ${(err as Error).message}` };
   }
-  if (want !== e.hash) return { seq: e.seq, problem: `hash mismatch: recorded ${e.hash.slice(0, 12)}…, computed ${want.slice(0, 12)}…` };
-  // The data matches its hash, but a stored text that is not what JSON.stringify writes for it was
-  // edited by hand: spacing and escapes are harmless, but a repeated key is read differently by
-  // other JSON readers (SQLite's json_extract keeps the first). Key order is beyond the hash (it
-  // covers canonical JSON) and beyond this check (reordered keys are what JSON.stringify writes).
+  if (want.hash !== e.hash) return { seq: e.seq, problem: `hash mismatch: recorded ${e.hash.slice(0, 12)}…, computed ${want.hash.slice(0, 12)}…` };
+  // The data matches its hash. Its text as stored, written by JSON.stringify, has the length of
+  // the data's canonical JSON (the same tokens, keys in another order); a text of another length
+  // was edited by hand to decode to the same data: spacing, escapes, or a repeated key, which
+  // other JSON readers read differently (SQLite's json_extract keeps the first).
   const stored = dataTexts.get(e);
-  if (stored !== undefined && stored !== JSON.stringify(e.data)) {
+  if (stored !== undefined && want.dataText !== undefined && stored.length !== want.dataText.length) {
     return { seq: e.seq, problem: 'its stored data text was edited (spacing, escapes or a repeated key): what it decodes to matches the hash, but it is not the text that was written' };
   }
   return null;
