@@ -41,7 +41,9 @@ export class SqliteStore implements EventStore {
   }
 
   /** Migrates; another process opening the same file at the same moment may be migrating it,
-   * so a busy file is waited for (its migration then finds nothing left to do). */
+   * so a busy file is waited for, and a migration that finds its tables made under it (the
+   * migrator reads which migrations ran before it takes the write lock) runs again: either way
+   * the next attempt finds nothing left to do. Drizzle wraps SQLite's error: its cause says. */
   private migrate(): void {
     for (let attempt = 1; ; attempt++) {
       try {
@@ -49,7 +51,12 @@ export class SqliteStore implements EventStore {
         return;
       } catch (err) {
         if (this.sqlite.inTransaction) this.sqlite.exec('ROLLBACK');
-        if (!(busyOrFault(err) instanceof StoreBusyError) || attempt >= 50) throw err;
+        const cause = (err as { cause?: unknown }).cause ?? err;
+        const busy = busyOrFault(cause) instanceof StoreBusyError;
+        // Made under it: the next attempt sees the other's migrations (a file whose tables exist
+        // without their migration records would fail this way for good: a few tries, not 50).
+        const madeUnderIt = /already exists/.test(String((cause as Error).message)) && attempt < 3;
+        if (!(busy || madeUnderIt) || attempt >= 50) throw err;
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 100);
       }
     }
