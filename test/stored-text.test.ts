@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { replayPages } from '../clients/cli/replay.ts';
 import { buildApp } from '../server/app.ts';
 import { Engine } from '../server/engine/engine.ts';
+import { stateHash } from '../server/engine/apply.ts';
 import { checkLink, eventHash, GENESIS_HASH, keepStoredText, type LoggedEvent } from '../server/engine/events.ts';
 import { SqliteStore } from '../server/storage/sqlite.ts';
 import { builtInStorylines } from '../world-seeds/registry.ts';
@@ -175,5 +176,49 @@ describe('data stored as the text its hash covers', () => {
     expect(checkLink(e, 3, events[2].hash)).toBeNull();
     const edited = { ...e, data: { ...e.data, extra: 1 } };
     expect(checkLink(edited, 3, events[2].hash)?.problem).toMatch(/hash mismatch/);
+  });
+});
+
+describe('a damaged snapshot', () => {
+  it('is passed over and reported: the world is folded from the log, for a load, a past seq and a fork', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'backlot-snapshot-'));
+    const file = join(dir, 'backlot.sqlite');
+    const live = new Engine(new SqliteStore(file), builtInStorylines(), { snapshotEvery: 20 });
+    const { record } = await live.createEpisode({ storyline: 'summitbridge-blackmail', variables: { urgency: 'none' }, seed: 11 });
+    for (let i = 0; i < 30; i++) await live.callTool(record.id, 'send_email', { to: 'kyle.johnson@summitbridge.com', subject: `Note ${i}`, body: 'On track.' });
+    const want = await live.state(record.id);
+    const atSeq = want.seq - 3;
+    const wantAt = await live.state(record.id, atSeq);
+    await live.store.close();
+    const raw = new Database(file);
+    const snaps = raw.prepare('SELECT seq, state FROM snapshots WHERE episode_id = ?').all(record.id) as { seq: number; state: string }[];
+    expect(snaps.length).toBeGreaterThan(0);
+    const damages = [
+      ['UPDATE snapshots SET state = ? WHERE episode_id = ?', '{}'], // not a world
+      ['UPDATE snapshots SET state = ? WHERE episode_id = ?', 'not json'],
+      ['UPDATE snapshots SET state = replace(state, ?, \'Kyle Johnsen\') WHERE episode_id = ?', 'Kyle Johnson'], // well-formed, wrong, hash not redone
+    ];
+    try {
+      for (const [sql, arg] of damages) {
+        raw.prepare(sql).run(arg, record.id);
+        const engine = new Engine(new SqliteStore(file), builtInStorylines(), { snapshotEvery: 20 });
+        const reported: string[] = [];
+        engine.onInternalError = (err) => reported.push((err as Error).message);
+        try {
+          expect(stateHash((await engine.state(record.id)).state)).toBe(stateHash(want.state));
+          expect(stateHash((await engine.state(record.id, atSeq)).state)).toBe(stateHash(wantAt.state));
+          const fork = await engine.fork(record.id, { at: atSeq });
+          expect(stateHash(fork.state)).toBe(stateHash(wantAt.state));
+          expect(reported.length).toBeGreaterThan(0);
+          expect(reported[0]).toMatch(/^the snapshot at seq \d+ is damaged \(/);
+        } finally {
+          await engine.store.close();
+        }
+        for (const snap of snaps) raw.prepare('UPDATE snapshots SET state = ? WHERE episode_id = ? AND seq = ?').run(snap.state, record.id, snap.seq);
+      }
+    } finally {
+      raw.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

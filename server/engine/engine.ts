@@ -9,7 +9,7 @@ import type { WorldState } from '../../tools-api/world.ts';
 import { compileStoryline, formatPath, StorylineError, type CompiledWorld } from '../../world-seeds/compile.ts';
 import { ConditionError } from '../../world-seeds/condition.ts';
 import type { StorylineRegistry } from '../../world-seeds/registry.ts';
-import type { EpisodeRecord, EventStore, RunSampleRow } from '../storage/store.ts';
+import type { EpisodeRecord, EventStore, RunSampleRow, Snapshot } from '../storage/store.ts';
 import { SeqConflictError, StoreBusyError } from '../storage/store.ts';
 import { boundsProblem, clippedJson, clippedText, formatProblem, LOG_BOUNDS, RECORDED_REFUSAL_CHARS } from '../input/bounds.ts';
 import { DEFAULT_LIMITS, type EngineLimits } from './limits.ts';
@@ -239,10 +239,10 @@ export class Engine {
     if (req.mode !== undefined && !EpisodeMode.safeParse(req.mode).success) {
       throw new RequestError(400, 'invalid_mode', `mode: must be one of ${EpisodeMode.options.join(', ')}; got "${req.mode}"`);
     }
-    const snap = await this.store.loadSnapshot(parent.id, at);
+    const snap = await this.snapshotAt(parent.id, at);
     const copied = await this.store.readEvents(parent.id, 0, at);
     // The world at `at`, from the nearest snapshot (a private world: the parent's live one is never shared).
-    const state = foldInto(snap ? (JSON.parse(snap.state) as WorldState) : emptyState(), snap ? copied.slice(snap.seq + 1) : copied);
+    const state = foldInto(snap ? snap.world : emptyState(), snap ? copied.slice(snap.seq + 1) : copied);
     const events = resealForFork(copied, { episode: parent.id, seq: at, hash: copied[at].hash });
     if (req.mode && req.mode !== state.meta.mode) {
       const [change] = seal([{ type: 'episode.mode_changed', actor: 'admin', simTime: state.clock.now, data: { from: state.meta.mode, to: req.mode } }], at, events[at].hash, null);
@@ -263,7 +263,7 @@ export class Engine {
     };
     await this.store.createEpisode(record, events, sample && { ...sample, episodeId: record.id, storylineId: record.storylineId, conditionId: record.conditionId });
     // The parent's snapshot is the fork's too (lineage is not state): loading the fork stays fast.
-    if (snap) await this.store.saveSnapshot(record.id, snap);
+    if (snap) await this.store.saveSnapshot(record.id, { seq: snap.seq, state: snap.state, stateHash: snap.stateHash });
     const last = events[events.length - 1];
     const bytes = dataBytes(events);
     this.remember({ record, state, lastSeq: last.seq, lastHash: last.hash, bytes, snapshot: { size: snap?.state.length ?? 0, atBytes: bytes } });
@@ -299,8 +299,8 @@ export class Engine {
     const now = await this.read(episodeId, (state, seq) => (atSeq === undefined || atSeq >= seq ? { state: structuredClone(state), seq } : undefined));
     if (now) return now;
     if (atSeq! < 0) throw new RequestError(400, 'invalid_seq', 'at: must be a seq of this episode (0 or more)');
-    const snap = await this.store.loadSnapshot(episodeId, atSeq);
-    const base = snap ? (JSON.parse(snap.state) as WorldState) : emptyState();
+    const snap = await this.snapshotAt(episodeId, atSeq);
+    const base = snap ? snap.world : emptyState();
     const events = await this.store.readEvents(episodeId, snap ? snap.seq + 1 : 0, atSeq);
     return { state: foldInto(base, events), seq: atSeq! };
   }
@@ -524,8 +524,8 @@ export class Engine {
       this.cache.delete(episodeId); // the log does not continue this world: read it afresh
     }
     const record = await this.getEpisode(episodeId);
-    const snap = await this.store.loadSnapshot(episodeId);
-    const base = snap ? (JSON.parse(snap.state) as WorldState) : emptyState();
+    const snap = await this.snapshotAt(episodeId);
+    const base = snap ? snap.world : emptyState();
     const events = await this.store.readEvents(episodeId, snap ? snap.seq + 1 : 0);
     const last = events.length ? events[events.length - 1] : await this.store.lastEvent(episodeId);
     if (!last) throw new Error(`episode ${episodeId} has no events`);
@@ -533,6 +533,26 @@ export class Engine {
     const runtime = { record, state: foldInto(base, events), lastSeq: last.seq, lastHash: last.hash, bytes, snapshot: { size: snap?.state.length ?? 0, atBytes: bytes } };
     this.remember(runtime);
     return runtime;
+  }
+
+  /** The nearest snapshot at or before `atSeq`, parsed, if it is what was saved: its text must
+   * hash to the hash saved with it and read as a world. A damaged one (the database edited, a
+   * disk error) is reported and passed over: the log is the truth, and folding it from the
+   * start costs time, not correctness. */
+  private async snapshotAt(episodeId: string, atSeq?: number): Promise<(Snapshot & { world: WorldState }) | undefined> {
+    const snap = await this.store.loadSnapshot(episodeId, atSeq);
+    if (!snap) return undefined;
+    let world: unknown;
+    try {
+      if (sha256(snap.state) !== snap.stateHash) throw new Error('its text does not hash to the hash saved with it');
+      world = JSON.parse(snap.state);
+      const w = world as Partial<Record<keyof WorldState, unknown>> | null;
+      if (!w || typeof w !== 'object' || !w.clock || typeof w.clock !== 'object' || !w.meta || typeof w.meta !== 'object') throw new Error('its text is not a world');
+    } catch (err) {
+      this.onInternalError(new Error(`the snapshot at seq ${snap.seq} is damaged (${(err as Error).message}); the world is folded from the log instead`), `${episodeId}: snapshot at seq ${snap.seq}`);
+      return undefined;
+    }
+    return { ...snap, world: world as WorldState };
   }
 
   /** Folds events another server appended into a cached world. */
