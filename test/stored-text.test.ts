@@ -113,6 +113,23 @@ describe('data stored as the text its hash covers', () => {
     }
   });
 
+  it('names a row whose seq or cause is not a whole number (it read as an empty log)', async () => {
+    const last = rows()[rows().length - 1];
+    const { cause } = raw.prepare('SELECT cause FROM events WHERE episode_id = ? AND seq = ?').get(id, last.seq) as { cause: number | null };
+    try {
+      raw.prepare("UPDATE events SET seq = 'abc' WHERE episode_id = ? AND seq = ?").run(id, last.seq);
+      await expect(verify()).rejects.toThrow(`episode ${id}, seq abc: the stored event cannot be read (its seq "abc" is not a whole number)`);
+    } finally {
+      raw.prepare("UPDATE events SET seq = ? WHERE episode_id = ? AND seq = 'abc'").run(last.seq, id);
+    }
+    try {
+      raw.prepare("UPDATE events SET cause = 'x' WHERE episode_id = ? AND seq = ?").run(id, last.seq);
+      await expect(verify()).rejects.toThrow(`episode ${id}, seq ${last.seq}: the stored event cannot be read (its cause "x" is not a seq)`);
+    } finally {
+      raw.prepare('UPDATE events SET cause = ? WHERE episode_id = ? AND seq = ?').run(cause, id, last.seq);
+    }
+  });
+
   it('reports data that cannot be hashed (a lone surrogate written into the store) as a problem of that event', async () => {
     const before = rows();
     const at = before.findIndex((r) => r.data.includes('"tool":"send_email"'));

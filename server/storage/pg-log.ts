@@ -1,6 +1,6 @@
 import type { Pool, PoolClient, QueryConfig } from 'pg';
-import { dataJson, keepStoredText, type LoggedEvent } from '../engine/events.ts';
-import { SeqConflictError, StoreBusyError, parseStoredData, type EpisodeRecord, type Snapshot } from './store.ts';
+import { dataJson, type LoggedEvent } from '../engine/events.ts';
+import { SeqConflictError, StoreBusyError, eventFromRow, type EpisodeRecord, type EventRow, type Snapshot } from './store.ts';
 
 /** The channel every replica listens on; a payload is `<replica> <episode> <first seq> <last seq>`. */
 export const COMMITS_CHANNEL = 'backlot_commits';
@@ -15,13 +15,6 @@ const APPEND = `WITH added AS (
   SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[], $8::text[], $9::text[], $10::text[])
   RETURNING seq)
 SELECT pg_notify('${COMMITS_CHANNEL}', $11) FROM (SELECT 1 FROM added LIMIT 1) AS one`;
-
-type EventRow = [number, string, string, LoggedEvent['actor'], string, number | null, string, string, string];
-
-function fromRow(episodeId: string, r: EventRow): LoggedEvent {
-  const data = parseStoredData(episodeId, r[0], r[6]);
-  return keepStoredText({ seq: r[0], simTime: r[1], wallTime: r[2], actor: r[3], type: r[4], cause: r[5], data, prevHash: r[7], hash: r[8] }, r[6]);
-}
 
 /** The driver's error under drizzle's wrapper (a failed query keeps it as its cause). */
 function driverError(err: unknown): unknown {
@@ -92,13 +85,13 @@ export class PgLog {
 
   async readEvents(episodeId: string, fromSeq: number, toSeq: number): Promise<LoggedEvent[]> {
     const rows = await this.pool.query({ name: 'events_from', text: `SELECT ${EVENT_COLUMNS} FROM events WHERE episode_id = $1 AND seq >= $2 AND seq <= $3 ORDER BY seq`, values: [episodeId, fromSeq, Math.min(toSeq, 2 ** 31 - 1)], rowMode: 'array' });
-    return (rows.rows as EventRow[]).map((r) => fromRow(episodeId, r));
+    return (rows.rows as EventRow[]).map((r) => eventFromRow(episodeId, r));
   }
 
   async lastEvent(episodeId: string): Promise<LoggedEvent | undefined> {
     const rows = await this.pool.query({ name: 'last_event', text: `SELECT ${EVENT_COLUMNS} FROM events WHERE episode_id = $1 ORDER BY seq DESC LIMIT 1`, values: [episodeId], rowMode: 'array' });
     const row = rows.rows[0] as EventRow | undefined;
-    return row && fromRow(episodeId, row);
+    return row && eventFromRow(episodeId, row);
   }
 
   async getEpisode(id: string): Promise<EpisodeRecord | undefined> {

@@ -1,12 +1,9 @@
 import type Database from 'better-sqlite3';
-import { dataJson, keepStoredText, type LoggedEvent } from '../engine/events.ts';
-import { SeqConflictError, StoreBusyError, parseStoredData, type EpisodeRecord, type Snapshot } from './store.ts';
+import { dataJson, type LoggedEvent } from '../engine/events.ts';
+import { SeqConflictError, StoreBusyError, eventFromRow, type EpisodeRecord, type EventRow, type Snapshot } from './store.ts';
 
 /** An event as its row is bound: data already JSON, so the text is made once. */
 type EventParams = [string, number, string, string, string, string, number | null, string, string, string];
-
-/** An event row as the log's queries return it (raw: an array, no object per row to build). */
-type EventRow = [number, string, string, LoggedEvent['actor'], string, number | null, string, string, string];
 
 interface PendingAppend {
   episodeId: string;
@@ -31,11 +28,6 @@ export function busyOrFault(err: unknown): unknown {
 
 function eventParams(episodeId: string, e: LoggedEvent): EventParams {
   return [episodeId, e.seq, e.simTime, e.wallTime, e.actor, e.type, e.cause, dataJson(e), e.prevHash, e.hash];
-}
-
-function fromRow(episodeId: string, r: EventRow): LoggedEvent {
-  const data = parseStoredData(episodeId, r[0], r[6]);
-  return keepStoredText({ seq: r[0], simTime: r[1], wallTime: r[2], actor: r[3], type: r[4], cause: r[5], data, prevHash: r[7], hash: r[8] }, r[6]);
 }
 
 /**
@@ -158,12 +150,12 @@ export class SqliteLog {
     if (this.known.hasNoEventsFrom(episodeId, fromSeq)) return [];
     const rows = this.eventsFrom.all(episodeId, fromSeq, toSeq) as EventRow[];
     if (toSeq >= Number.MAX_SAFE_INTEGER) this.known.noEventsFrom(episodeId, rows.length ? rows[rows.length - 1][0] + 1 : fromSeq);
-    return rows.map((r) => fromRow(episodeId, r));
+    return rows.map((r) => eventFromRow(episodeId, r));
   }
 
   lastEvent(episodeId: string): LoggedEvent | undefined {
     const row = this.lastOne.get(episodeId) as EventRow | undefined;
-    return row && fromRow(episodeId, row);
+    return row && eventFromRow(episodeId, row);
   }
 
   getEpisode(id: string): EpisodeRecord | undefined {

@@ -1,4 +1,4 @@
-import type { LoggedEvent } from '../engine/events.ts';
+import { keepStoredText, type LoggedEvent } from '../engine/events.ts';
 
 export interface EpisodeRecord {
   id: string;
@@ -100,16 +100,23 @@ export class DamagedLogError extends Error {
   }
 }
 
-/** A stored event's data, parsed: a JSON object, or a DamagedLogError naming the event. */
-export function parseStoredData(episodeId: string, seq: unknown, text: unknown): Record<string, unknown> {
+/** An event row as both stores' log queries return it (raw: an array, no object per row to build):
+ * seq, sim_time, wall_time, actor, type, cause, data, prev_hash, hash. */
+export type EventRow = [number, string, string, LoggedEvent['actor'], string, number | null, string, string, string];
+
+/** A stored row as an event, keeping its data's text (see keepStoredText); a row that cannot be
+ * one (data not a JSON object, a seq or cause not a whole number) is a DamagedLogError naming it. */
+export function eventFromRow(episodeId: string, r: EventRow): LoggedEvent {
+  if (!Number.isSafeInteger(r[0])) throw new DamagedLogError(episodeId, r[0], `its seq ${JSON.stringify(r[0])} is not a whole number`);
+  if (r[5] !== null && !Number.isSafeInteger(r[5])) throw new DamagedLogError(episodeId, r[0], `its cause ${JSON.stringify(r[5])} is not a seq`);
   let data: unknown;
   try {
-    data = JSON.parse(String(text));
+    data = JSON.parse(String(r[6]));
   } catch (err) {
-    throw new DamagedLogError(episodeId, seq, `its data is not valid JSON: ${(err as Error).message}`);
+    throw new DamagedLogError(episodeId, r[0], `its data is not valid JSON: ${(err as Error).message}`);
   }
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new DamagedLogError(episodeId, seq, 'its data is not a JSON object');
-  return data as Record<string, unknown>;
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new DamagedLogError(episodeId, r[0], 'its data is not a JSON object');
+  return keepStoredText({ seq: r[0], simTime: r[1], wallTime: r[2], actor: r[3], type: r[4], cause: r[5], data: data as Record<string, unknown>, prevHash: r[7], hash: r[8] }, r[6]);
 }
 
 /** An uploaded storyline as a shared store keeps it (see StorylineShelf). */
